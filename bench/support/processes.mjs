@@ -1,6 +1,6 @@
 // Starting and stopping the servers a figure measures, each in its own process so that it has a core to itself.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../lib.mjs';
@@ -56,4 +56,41 @@ export async function startBenchEmulator(extra = {}) {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Starts a gateway in a child process wired to an emulator, with rate limits off and one admin key. */
+export async function startBenchGateway(emulatorInfo, adminKey) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'acs-bench-gateway-'));
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) if (name.startsWith('GATEWAY_') || name.startsWith('AZURE_')) delete env[name];
+  const { info, child, stop } = await startJsonChild(
+    join(repoRoot, 'bench', 'support', 'gateway-child.mjs'),
+    [
+      JSON.stringify({
+        port: 0,
+        dataDir,
+        adminKeys: [adminKey],
+        connectionString: emulatorInfo.connectionString,
+        caCertFile: emulatorInfo.caCertFile,
+        rateLimitPerMinute: 0,
+        logLevel: 'error',
+      }),
+    ],
+    { env },
+  );
+  return {
+    info,
+    pid: child.pid,
+    stop: async () => {
+      await stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Resident set size of a process in bytes (Linux /proc). */
+export function rssBytes(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /VmRSS:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) * 1024 : Number.NaN;
 }

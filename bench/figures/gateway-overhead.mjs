@@ -1,0 +1,72 @@
+// Gateway overhead: the issueToken mutation through the gateway to the emulator, against the same request
+// straight to the emulator, both flat out with the same number of connections.
+import { randomBytes } from 'node:crypto';
+import autocannon from 'autocannon';
+import { figure, isBuilt, notMeasured } from '../lib.mjs';
+import { startBenchEmulator, startBenchGateway } from '../support/processes.mjs';
+import { createBenchUser, loadIssue } from './emulator-throughput.mjs';
+
+export function loadGatewayIssue(gatewayInfo, adminKey, userId, { durationSeconds, connections, rate }) {
+  return autocannon({
+    url: gatewayInfo.graphqlUrl,
+    connections,
+    duration: durationSeconds,
+    ...(rate ? { overallRate: rate } : {}),
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
+    body: JSON.stringify({
+      query: 'mutation Issue($u: ID!) { issueToken(userId: $u, scopes: [CHAT]) { token expiresOn } }',
+      variables: { u: userId },
+    }),
+  });
+}
+
+export async function run({ smoke }) {
+  const targetRps = '≥ 0.80 × direct';
+  const targetP50 = '≤ 1.5 × direct';
+  if (!isBuilt('emulator') || !isBuilt('graphql')) {
+    return [
+      notMeasured('gateway-throughput', 'Gateway issueToken throughput', targetRps, 'emulator or graphql not built'),
+      notMeasured('gateway-latency', 'Gateway issueToken p50 latency', targetP50, 'emulator or graphql not built'),
+    ];
+  }
+  const adminKey = randomBytes(24).toString('base64url');
+  const emulator = await startBenchEmulator();
+  const gateway = await startBenchGateway(emulator.info, adminKey);
+  try {
+    const userId = await createBenchUser(emulator.info);
+    const duration = smoke ? 1 : 10;
+    const connections = 16;
+    await loadIssue(emulator.info, userId, { durationSeconds: smoke ? 1 : 3, connections });
+    await loadGatewayIssue(gateway.info, adminKey, userId, { durationSeconds: smoke ? 1 : 3, connections });
+    const direct = await loadIssue(emulator.info, userId, { durationSeconds: duration, connections });
+    const via = await loadGatewayIssue(gateway.info, adminKey, userId, { durationSeconds: duration, connections });
+    const errors = via.errors + via.non2xx;
+    return [
+      figure({
+        id: 'gateway-throughput',
+        title: 'Gateway issueToken throughput (gateway → emulator)',
+        value: via.requests.average,
+        unit: 'req/s',
+        baseline: direct.requests.average,
+        baselineUnit: 'req/s straight to the emulator',
+        target: targetRps,
+        met: errors === 0 && via.requests.average / direct.requests.average >= 0.8,
+        note: errors ? `${errors} errors or non-2xx answers` : '',
+      }),
+      figure({
+        id: 'gateway-latency',
+        title: 'Gateway issueToken p50 latency',
+        value: via.latency.p50,
+        unit: 'ms',
+        baseline: direct.latency.p50,
+        baselineUnit: 'ms straight to the emulator',
+        target: targetP50,
+        met: via.latency.p50 / Math.max(direct.latency.p50, 1) <= 1.5,
+      }),
+    ];
+  } finally {
+    await gateway.stop();
+    await emulator.stop();
+  }
+}

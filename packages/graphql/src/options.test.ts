@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { isGatewayError } from './errors.js';
+import { normalizeOptions } from './options.js';
+
+const KEY = 'k'.repeat(32);
+
+function failure(run: () => unknown): { field?: string; message: string } {
+  try {
+    run();
+  } catch (e) {
+    if (!isGatewayError(e) || e.code !== 'INVALID_CONFIGURATION') throw e;
+    return { ...(e.field === undefined ? {} : { field: e.field }), message: e.message };
+  }
+  throw new Error('expected normalizeOptions to throw');
+}
+
+describe('normalizeOptions', () => {
+  it('refuses a configuration nobody could call', () => {
+    expect(failure(() => normalizeOptions({ env: {} }))).toMatchInlineSnapshot(`
+      {
+        "field": "GATEWAY_OIDC_ISSUER",
+        "message": "Nobody could call this gateway: set GATEWAY_OIDC_ISSUER and GATEWAY_OIDC_AUDIENCE for end users, GATEWAY_ADMIN_KEYS for administrators, or start with --dev for local development.",
+      }
+    `);
+  });
+
+  it('reads everything from the environment', () => {
+    const o = normalizeOptions({
+      env: {
+        GATEWAY_ADMIN_KEYS: `${KEY}, ${'z'.repeat(40)}`,
+        GATEWAY_OIDC_ISSUER: 'https://login.example.com/tenant/v2.0',
+        GATEWAY_OIDC_AUDIENCE: 'api://app,app',
+        GATEWAY_USER_SCOPES: 'chat,VOIP_JOIN',
+        GATEWAY_USER_MAX_EXPIRES_IN_MINUTES: '90',
+        GATEWAY_DATABASE_URL: 'postgres://u:p@db/gw',
+        GATEWAY_CORS_ORIGINS: 'https://app.example.com',
+        GATEWAY_RATE_LIMIT_PER_MINUTE: '0',
+        GATEWAY_PORT: '8080',
+        GATEWAY_HOST: '0.0.0.0',
+        AZURE_COMMUNICATION_ENDPOINT: 'https://res.communication.azure.com/',
+      },
+    });
+    expect(o.adminKeys).toEqual([KEY, 'z'.repeat(40)]);
+    expect(o.oidc).toEqual({
+      issuer: 'https://login.example.com/tenant/v2.0',
+      audience: ['api://app', 'app'],
+      algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'],
+      clockToleranceSeconds: 60,
+    });
+    expect(o.userScopes).toEqual(['chat', 'voip.join']);
+    expect(o.userMaxExpiresInMinutes).toBe(90);
+    expect(o.store).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u:p@db/gw',
+      schema: 'acs_identity_gateway',
+    });
+    expect(o.backend).toEqual({ kind: 'endpoint', endpoint: 'https://res.communication.azure.com/' });
+    expect([o.corsOrigins, o.rateLimitPerMinute, o.port, o.host]).toEqual([
+      ['https://app.example.com'],
+      0,
+      8080,
+      '0.0.0.0',
+    ]);
+  });
+
+  it('lets options win over the environment', () => {
+    const o = normalizeOptions({ env: { GATEWAY_PORT: '8080', GATEWAY_DEV: 'false' }, port: 0, dev: true });
+    expect([o.port, o.dev]).toEqual([0, true]);
+  });
+
+  it('prefers a connection string over an endpoint and falls back to the emulator', () => {
+    const both = normalizeOptions({
+      env: {
+        AZURE_COMMUNICATION_CONNECTION_STRING: 'endpoint=https://x/;accesskey=a2V5',
+        AZURE_COMMUNICATION_ENDPOINT: 'https://y/',
+      },
+      dev: true,
+    });
+    expect(both.backend.kind).toBe('connectionString');
+    expect(normalizeOptions({ env: {}, dev: true, dataDir: '/tmp/acs' }).backend).toEqual({
+      kind: 'emulator',
+      dataDir: '/tmp/acs',
+    });
+  });
+
+  it('explains each mistake', () => {
+    const cases = {
+      weakKey: () => normalizeOptions({ env: { GATEWAY_ADMIN_KEYS: 'short' } }),
+      noAudience: () => normalizeOptions({ env: { GATEWAY_OIDC_ISSUER: 'https://login.example.com' } }),
+      plainHttpIssuer: () =>
+        normalizeOptions({ env: {}, oidcIssuer: 'http://login.example.com', oidcAudience: 'a' }),
+      algNone: () =>
+        normalizeOptions({
+          env: {},
+          oidcIssuer: 'https://l.example',
+          oidcAudience: 'a',
+          oidcAlgorithms: ['RS256', 'none'],
+        }),
+      audienceWithoutIssuer: () => normalizeOptions({ env: { GATEWAY_OIDC_AUDIENCE: 'a' }, dev: true }),
+      badScope: () => normalizeOptions({ env: { GATEWAY_USER_SCOPES: 'chat,teleport' }, dev: true }),
+      badLifetime: () =>
+        normalizeOptions({ env: { GATEWAY_USER_MAX_EXPIRES_IN_MINUTES: '2000' }, dev: true }),
+      badDatabase: () => normalizeOptions({ env: { GATEWAY_DATABASE_URL: 'mysql://x' }, dev: true }),
+      badSchema: () =>
+        normalizeOptions({ env: {}, dev: true, databaseUrl: 'postgres://x/y', databaseSchema: 'a;drop' }),
+      badOrigin: () =>
+        normalizeOptions({ env: { GATEWAY_CORS_ORIGINS: 'https://app.example.com/path' }, dev: true }),
+      badPort: () => normalizeOptions({ env: { GATEWAY_PORT: 'eighty' }, dev: true }),
+      badFlag: () => normalizeOptions({ env: { GATEWAY_DEV: 'maybe' } }),
+      badLogLevel: () => normalizeOptions({ env: { GATEWAY_LOG_LEVEL: 'loud' }, dev: true }),
+      devInProduction: () => normalizeOptions({ env: { NODE_ENV: 'production' }, dev: true }),
+    };
+    expect(
+      Object.fromEntries(Object.entries(cases).map(([name, run]) => [name, failure(run)])),
+    ).toMatchInlineSnapshot(`
+      {
+        "algNone": {
+          "field": "GATEWAY_OIDC_ALGORITHMS",
+          "message": "GATEWAY_OIDC_ALGORITHMS must not contain "none": unsigned tokens are never accepted.",
+        },
+        "audienceWithoutIssuer": {
+          "field": "GATEWAY_OIDC_ISSUER",
+          "message": "GATEWAY_OIDC_ISSUER is required when GATEWAY_OIDC_AUDIENCE or GATEWAY_OIDC_JWKS_URL is set.",
+        },
+        "badDatabase": {
+          "field": "GATEWAY_DATABASE_URL",
+          "message": "GATEWAY_DATABASE_URL must be a postgres:// URL; leave it unset for the embedded SQLite store.",
+        },
+        "badFlag": {
+          "field": "GATEWAY_DEV",
+          "message": "GATEWAY_DEV must be true or false, not "maybe".",
+        },
+        "badLifetime": {
+          "field": "GATEWAY_USER_MAX_EXPIRES_IN_MINUTES",
+          "message": "GATEWAY_USER_MAX_EXPIRES_IN_MINUTES must be a whole number from 60 to 1440, not "2000".",
+        },
+        "badLogLevel": {
+          "field": "GATEWAY_LOG_LEVEL",
+          "message": "GATEWAY_LOG_LEVEL must be one of debug, info, warn, error, not "loud".",
+        },
+        "badOrigin": {
+          "field": "GATEWAY_CORS_ORIGINS",
+          "message": "GATEWAY_CORS_ORIGINS entries must look like https://app.example.com (no path), not "https://app.example.com/path".",
+        },
+        "badPort": {
+          "field": "GATEWAY_PORT",
+          "message": "GATEWAY_PORT must be a whole number from 0 to 65535, not "eighty".",
+        },
+        "badSchema": {
+          "field": "GATEWAY_DATABASE_SCHEMA",
+          "message": "GATEWAY_DATABASE_SCHEMA must be a plain identifier (letters, digits, _), not "a;drop".",
+        },
+        "badScope": {
+          "field": "GATEWAY_USER_SCOPES",
+          "message": "GATEWAY_USER_SCOPES: Unknown scope "teleport". Valid scopes: chat, voip, chat.join, chat.join.limited, voip.join.",
+        },
+        "devInProduction": {
+          "field": "dev",
+          "message": "Development mode (--dev) is refused when NODE_ENV=production: it lets anyone sign in as anyone.",
+        },
+        "noAudience": {
+          "field": "GATEWAY_OIDC_AUDIENCE",
+          "message": "GATEWAY_OIDC_AUDIENCE is required with GATEWAY_OIDC_ISSUER: the client id (aud) your app's tokens carry.",
+        },
+        "plainHttpIssuer": {
+          "field": "GATEWAY_OIDC_ISSUER",
+          "message": "GATEWAY_OIDC_ISSUER must use https:// (plain http:// is accepted for loopback hosts only): "http://login.example.com".",
+        },
+        "weakKey": {
+          "field": "GATEWAY_ADMIN_KEYS",
+          "message": "Admin key #1 is too weak: use at least 32 characters without spaces (e.g. \`openssl rand -base64 32\`).",
+        },
+      }
+    `);
+  });
+
+  it('never echoes an admin key in its errors', () => {
+    const secret = 'my secret key with spaces but long enough';
+    expect(failure(() => normalizeOptions({ env: {}, adminKeys: [secret] })).message).not.toContain('secret');
+  });
+});

@@ -1,0 +1,114 @@
+import pg from 'pg';
+import type { FindOrCreateResult, Mapping, MappingStore, UserKey } from './store.js';
+import { KeyedMutex, mutexKey } from './store.js';
+
+interface Row {
+  issuer: string;
+  subject: string;
+  raw_id: string;
+  created_at: Date;
+}
+
+function toMapping(row: Row): Mapping {
+  return { issuer: row.issuer, subject: row.subject, rawId: row.raw_id, createdAt: row.created_at };
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * The store for several gateway instances: one PostgreSQL database. A transaction-scoped advisory lock per user makes
+ * concurrent first requests of one user, on any instance, create exactly one identity.
+ */
+export function createPostgresStore(
+  connectionString: string,
+  schema: string,
+  clock: () => Date,
+): MappingStore {
+  const pool = new pg.Pool({ connectionString, max: 10 });
+  // An idle client's connection error must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  const table = `${quoteIdent(schema)}.gateway_user_identities`;
+  const mutex = new KeyedMutex();
+  const select = `SELECT issuer, subject, raw_id, created_at FROM ${table} WHERE issuer = $1 AND subject = $2`;
+
+  return {
+    kind: 'postgres',
+    async init() {
+      const client = await pool.connect();
+      try {
+        // Serialise schema creation between instances starting together.
+        await client.query('BEGIN');
+        await client.query(
+          "SELECT pg_advisory_xact_lock(hashtextextended('acs-identity-gateway-schema', 0))",
+        );
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+        await client.query(`CREATE TABLE IF NOT EXISTS ${table} (
+          issuer TEXT NOT NULL,
+          subject TEXT NOT NULL,
+          raw_id TEXT NOT NULL,
+          created_at TIMESTAMPTZ NOT NULL,
+          PRIMARY KEY (issuer, subject)
+        )`);
+        await client.query(`CREATE INDEX IF NOT EXISTS gateway_user_identities_raw_id ON ${table} (raw_id)`);
+        await client.query('COMMIT');
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    async get(key: UserKey) {
+      const { rows } = await pool.query<Row>(select, [key.issuer, key.subject]);
+      const row = rows[0];
+      return row === undefined ? undefined : toMapping(row);
+    },
+    findOrCreate(key, create, discard): Promise<FindOrCreateResult> {
+      return mutex.run(mutexKey(key), async () => {
+        const found = await pool.query<Row>(select, [key.issuer, key.subject]);
+        const known = found.rows[0];
+        if (known !== undefined) return { rawId: known.raw_id, created: false };
+        const client = await pool.connect();
+        let rawId: string | undefined;
+        try {
+          await client.query('BEGIN');
+          await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+            `acs-identity-gateway:${mutexKey(key)}`,
+          ]);
+          const again = await client.query<Row>(select, [key.issuer, key.subject]);
+          const winner = again.rows[0];
+          if (winner !== undefined) {
+            await client.query('COMMIT');
+            return { rawId: winner.raw_id, created: false };
+          }
+          rawId = await create();
+          await client.query(
+            `INSERT INTO ${table} (issuer, subject, raw_id, created_at) VALUES ($1, $2, $3, $4)`,
+            [key.issuer, key.subject, rawId, clock()],
+          );
+          await client.query('COMMIT');
+          return { rawId, created: true };
+        } catch (e) {
+          await client.query('ROLLBACK').catch(() => {});
+          // The identity exists but could not be recorded: remove it rather than leak it.
+          if (rawId !== undefined) await discard(rawId).catch(() => {});
+          throw e;
+        } finally {
+          client.release();
+        }
+      });
+    },
+    async deleteByRawId(rawId) {
+      const result = await pool.query(`DELETE FROM ${table} WHERE raw_id = $1`, [rawId]);
+      return result.rowCount ?? 0;
+    },
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

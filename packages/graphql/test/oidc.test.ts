@@ -1,0 +1,301 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { base64url, exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGateway, type Gateway } from '../src/index.js';
+import { adminKey, errorsOf, type Fetcher, graphql } from './helpers.js';
+
+/** A real OpenID provider served by the test: discovery document and JWKS over HTTP on a free port. */
+async function startIssuer() {
+  const signing = await generateKeyPair('RS256');
+  const stranger = await generateKeyPair('RS256');
+  const jwk = { ...(await exportJWK(signing.publicKey)), kid: 'key-1', alg: 'RS256', use: 'sig' };
+  let jwksRequests = 0;
+  const server: Server = createServer((req, res) => {
+    const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    if (req.url === '/.well-known/openid-configuration') {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/keys` }));
+    } else if (req.url === '/keys') {
+      jwksRequests += 1;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys: [jwk] }));
+    } else {
+      res.statusCode = 404;
+      res.end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const sign = (
+    claims: JWTPayload,
+    options: { kid?: string; key?: 'signing' | 'stranger'; expiresIn?: number } = {},
+  ) => {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ sub: 'user-42', ...claims })
+      .setProtectedHeader({ alg: 'RS256', kid: options.kid ?? 'key-1' })
+      .setIssuer(typeof claims.iss === 'string' ? claims.iss : issuer)
+      .setAudience(claims.aud ?? 'my-app')
+      .setIssuedAt(now - 10)
+      .setExpirationTime(now + (options.expiresIn ?? 600))
+      .sign(options.key === 'stranger' ? stranger.privateKey : signing.privateKey);
+  };
+  return {
+    issuer,
+    sign,
+    jwksRequests: () => jwksRequests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const ME = 'query { me { role issuer subject identity { rawId } } }';
+
+describe('end-user authentication against a real OpenID issuer', () => {
+  let issuer: Awaited<ReturnType<typeof startIssuer>>;
+  let gateway: Gateway;
+  let dataDir: string;
+  const key = adminKey();
+  const fetcher: Fetcher = (url, init) => gateway.fetch(url, init);
+  const call = (auth: string | undefined, query = ME) =>
+    graphql(fetcher, 'http://gateway.test/', query, auth === undefined ? {} : { auth });
+
+  beforeAll(async () => {
+    issuer = await startIssuer();
+    dataDir = mkdtempSync(join(tmpdir(), 'acs-gateway-oidc-'));
+    gateway = await createGateway({
+      env: {},
+      dataDir,
+      oidcIssuer: issuer.issuer,
+      oidcAudience: 'my-app',
+      adminKeys: [key],
+      logSink: () => {},
+    });
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await issuer?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('accepts a token of the issuer, finding its keys through discovery', async () => {
+    const response = await call(await issuer.sign({}));
+    expect(response.body).toEqual({
+      data: { me: { role: 'END_USER', issuer: issuer.issuer, subject: 'user-42', identity: null } },
+    });
+  });
+
+  it('accepts an admin key', async () => {
+    expect((await call(key)).body).toEqual({
+      data: { me: { role: 'ADMIN', issuer: null, subject: null, identity: null } },
+    });
+  });
+
+  it('refuses an anonymous call with 401', async () => {
+    const response = await call(undefined, '{ serverTime }');
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    expect(errorsOf(response)).toMatchInlineSnapshot(`
+      [
+        {
+          "code": "UNAUTHENTICATED",
+          "message": "Sign in first: send "Authorization: Bearer <token or admin key>".",
+        },
+      ]
+    `);
+    expect(response.body.data).toBeUndefined();
+  });
+
+  it('refuses a wrong admin key', async () => {
+    expect(errorsOf(await call(adminKey()))).toMatchInlineSnapshot(`
+      [
+        {
+          "code": "UNAUTHENTICATED",
+          "message": "The bearer value is neither a valid admin key nor a JWT.",
+        },
+      ]
+    `);
+  });
+
+  it('refuses a token for another audience', async () => {
+    expect(errorsOf(await call(await issuer.sign({ aud: 'someone-else' })))).toMatchInlineSnapshot(`
+      [
+        {
+          "code": "UNAUTHENTICATED",
+          "message": "The bearer token was issued for another audience.",
+        },
+      ]
+    `);
+  });
+
+  it('refuses a token of another issuer', async () => {
+    expect(errorsOf(await call(await issuer.sign({ iss: 'https://evil.example' })))).toMatchInlineSnapshot(`
+      [
+        {
+          "code": "UNAUTHENTICATED",
+          "message": "The bearer token was issued by an issuer this gateway does not trust.",
+        },
+      ]
+    `);
+  });
+
+  it('refuses an expired token', async () => {
+    const response = await call(await issuer.sign({}, { expiresIn: -120 }));
+    expect(response.status).toBe(401);
+    expect(errorsOf(response)).toMatchInlineSnapshot(`
+      [
+        {
+          "code": "UNAUTHENTICATED",
+          "message": "The bearer token has expired; sign in again.",
+        },
+      ]
+    `);
+  });
+
+  it('refuses a token signed with a key id the issuer does not publish', async () => {
+    expect(
+      errorsOf(await call(await issuer.sign({}, { kid: 'key-2', key: 'stranger' }))),
+    ).toMatchInlineSnapshot(`
+      [
+        {
+          "code": "UNAUTHENTICATED",
+          "message": "The bearer token's signing key is not one of the issuer's keys.",
+        },
+      ]
+    `);
+  });
+
+  it('refuses a token whose signature does not match the published key', async () => {
+    expect(errorsOf(await call(await issuer.sign({}, { key: 'stranger' })))).toMatchInlineSnapshot(`
+      [
+        {
+          "code": "UNAUTHENTICATED",
+          "message": "The bearer token's signature is not valid.",
+        },
+      ]
+    `);
+  });
+
+  it('refuses an unsigned token (alg none)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const header = base64url.encode(JSON.stringify({ alg: 'none', typ: 'JWT' }));
+    const payload = base64url.encode(
+      JSON.stringify({ iss: issuer.issuer, aud: 'my-app', sub: 'user-42', iat: now, exp: now + 600 }),
+    );
+    expect(errorsOf(await call(`${header}.${payload}.`))).toMatchInlineSnapshot(`
+      [
+        {
+          "code": "UNAUTHENTICATED",
+          "message": "The bearer token's signing algorithm is not accepted.",
+        },
+      ]
+    `);
+  });
+
+  it('refuses a token signed with a shared secret (HS256)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = await new SignJWT({ sub: 'user-42' })
+      .setProtectedHeader({ alg: 'HS256', kid: 'key-1' })
+      .setIssuer(issuer.issuer)
+      .setAudience('my-app')
+      .setIssuedAt(now)
+      .setExpirationTime(now + 600)
+      .sign(new TextEncoder().encode('a-shared-secret-that-is-long-enough-for-hs256'));
+    expect(errorsOf(await call(token))[0]?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses a malformed Authorization header', async () => {
+    const response = await graphql(fetcher, 'http://gateway.test/', ME, {
+      headers: { authorization: 'Basic abc' },
+    });
+    expect(errorsOf(response)).toMatchInlineSnapshot(`
+      [
+        {
+          "code": "UNAUTHENTICATED",
+          "message": "The Authorization header must be "Bearer <token or admin key>".",
+        },
+      ]
+    `);
+  });
+
+  it('does not accept development sign-in tokens when dev mode is off', async () => {
+    const response = await gateway.fetch('http://gateway.test/dev/sign-in', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'alice' }),
+    });
+    expect(response.status).toBe(404);
+  });
+});
+
+describe('an OpenID issuer given with an explicit JWKS URL', () => {
+  it('verifies tokens without discovery', async () => {
+    const issuer = await startIssuer();
+    const dataDir = mkdtempSync(join(tmpdir(), 'acs-gateway-oidc-'));
+    const gateway = await createGateway({
+      env: {},
+      dataDir,
+      oidcIssuer: 'https://login.example.com/tenant/v2.0',
+      oidcAudience: ['api://my-app', 'my-app'],
+      oidcJwksUrl: `${issuer.issuer}/keys`,
+      logSink: () => {},
+    });
+    try {
+      const token = await issuer.sign({ iss: 'https://login.example.com/tenant/v2.0', aud: 'api://my-app' });
+      const response = await graphql(
+        (u, i) => gateway.fetch(u, i),
+        'http://gateway.test/',
+        '{ me { subject } }',
+        {
+          auth: token,
+        },
+      );
+      expect(response.body).toEqual({ data: { me: { subject: 'user-42' } } });
+      expect(issuer.jwksRequests()).toBe(1);
+    } finally {
+      await gateway.close();
+      await issuer.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('an OpenID issuer that cannot be reached', () => {
+  it('answers UPSTREAM_UNAVAILABLE, not UNAUTHENTICATED', async () => {
+    const issuer = await startIssuer();
+    const token = await issuer.sign({});
+    await issuer.close();
+    const dataDir = mkdtempSync(join(tmpdir(), 'acs-gateway-oidc-'));
+    const gateway = await createGateway({
+      env: {},
+      dataDir,
+      oidcIssuer: issuer.issuer,
+      oidcAudience: 'my-app',
+      logSink: () => {},
+    });
+    try {
+      const response = await graphql(
+        (u, i) => gateway.fetch(u, i),
+        'http://gateway.test/',
+        '{ me { subject } }',
+        {
+          auth: token,
+        },
+      );
+      expect(errorsOf(response)).toMatchInlineSnapshot(`
+        [
+          {
+            "code": "UPSTREAM_UNAVAILABLE",
+            "message": "The OpenID provider's signing keys could not be fetched; try again later.",
+          },
+        ]
+      `);
+    } finally {
+      await gateway.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
