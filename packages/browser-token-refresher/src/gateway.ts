@@ -1,0 +1,72 @@
+import { TokenRefresherError, type TokenRefresherErrorCode } from './errors.js';
+import type { FetchToken, TokenRefresherEnvironment } from './options.js';
+
+const QUERY =
+  'mutation($s:[TokenScope!]!,$m:Int){issueMyToken(scopes:$s,expiresInMinutes:$m){token expiresOn serverTime}}';
+
+const FATAL: Record<string, TokenRefresherErrorCode> = {
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  BAD_USER_INPUT: 'INVALID_REQUEST',
+};
+
+interface GraphQLAnswer {
+  data?: { issueMyToken?: { token: string; expiresOn: string; serverTime?: string } | null } | null;
+  errors?: { message?: string; extensions?: { code?: string; retryAfter?: number } }[];
+}
+
+/**
+ * A token source calling the acs-identity gateway's `issueMyToken` mutation. 401/403, `UNAUTHENTICATED`,
+ * `FORBIDDEN` and `BAD_USER_INPUT` become fatal errors; everything else is retried. The server time comes from the
+ * answer's `serverTime`, else from the `Date` header (readable same-origin, or cross-origin when exposed).
+ */
+export function gatewaySource(
+  url: string,
+  scopes: string[],
+  minutes: number | undefined,
+  authorization: (() => string | undefined | Promise<string | undefined>) | undefined,
+  env: TokenRefresherEnvironment,
+): FetchToken {
+  return async ({ signal }) => {
+    const auth = await authorization?.();
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+    };
+    if (auth) headers.authorization = auth;
+    let res: Awaited<ReturnType<TokenRefresherEnvironment['fetch']>>;
+    try {
+      res = await env.fetch(url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query: QUERY, variables: { s: scopes, m: minutes ?? null } }),
+        signal,
+      });
+    } catch (cause) {
+      throw new TokenRefresherError('SERVICE_UNAVAILABLE', `Could not reach the token service at ${url}.`, {
+        cause,
+      });
+    }
+    const status = res.status;
+    const body = (await res.json().catch(() => undefined)) as GraphQLAnswer | undefined;
+    const error = body?.errors?.[0];
+    const code = FATAL[status] ?? FATAL[error?.extensions?.code ?? ''];
+    const retryAfter =
+      Number(res.headers.get('retry-after') ?? error?.extensions?.retryAfter) * 1000 || undefined;
+    const t = body?.data?.issueMyToken;
+    if (code || !t) {
+      throw new TokenRefresherError(
+        code ?? 'SERVICE_UNAVAILABLE',
+        `The token service answered ${status}${error?.message ? `: ${error.message}` : ''}`,
+        { status, retryAfterMs: retryAfter },
+      );
+    }
+    return {
+      token: t.token,
+      expiresOn: t.expiresOn,
+      serverTime: t.serverTime ?? res.headers.get('date') ?? undefined,
+    };
+  };
+}
