@@ -19,14 +19,20 @@ export function quantile(values, q) {
 export const median = (values) => quantile(values, 0.5);
 
 /** Wall time in milliseconds of each of `runs` executions of a command (after `warmup` unmeasured runs). */
-export function timeCommand(command, args, { runs = 10, warmup = 2, env = process.env, cwd = repoRoot } = {}) {
+export function timeCommand(
+  command,
+  args,
+  { runs = 10, warmup = 2, env = process.env, cwd = repoRoot } = {},
+) {
   const times = [];
   for (let i = 0; i < warmup + runs; i += 1) {
     const start = process.hrtime.bigint();
     const result = spawnSync(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     if (result.status !== 0) {
-      throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr.toString().slice(0, 300)}`);
+      throw new Error(
+        `${command} ${args.join(' ')} exited ${result.status}: ${result.stderr.toString().slice(0, 300)}`,
+      );
     }
     if (i >= warmup) times.push(ms);
   }
@@ -59,5 +65,15 @@ export function figure({ id, title, value, unit, baseline, baselineUnit, ratio, 
 
 /** A figure that could not be measured in this run, with the reason. */
 export function notMeasured(id, title, target, why) {
-  return figure({ id, title, value: null, unit: '', baseline: null, ratio: null, target, met: null, note: why });
+  return figure({
+    id,
+    title,
+    value: null,
+    unit: '',
+    baseline: null,
+    ratio: null,
+    target,
+    met: null,
+    note: why,
+  });
 }

@@ -1,7 +1,8 @@
 // Emulator token issuance throughput and latency, over real HTTPS with HMAC-signed :issueAccessToken requests,
 // against the physical limit: RS256 signatures per second in one process with node:crypto.
-import { request } from 'node:https';
+
 import { readFileSync } from 'node:fs';
+import { request } from 'node:https';
 import autocannon from 'autocannon';
 import { figure, isBuilt, notMeasured } from '../lib.mjs';
 import { parseConnectionString, signedHeaders } from '../support/hmac.mjs';
@@ -16,7 +17,14 @@ function call(info, method, pathAndQuery, bodyObject) {
   const headers = signedHeaders({ key, method, pathAndQuery, host: endpoint.host, body });
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: endpoint.hostname, port: endpoint.port, method, path: pathAndQuery, headers, ca: readFileSync(info.caCertFile) },
+      {
+        host: endpoint.hostname,
+        port: endpoint.port,
+        method,
+        path: pathAndQuery,
+        headers,
+        ca: readFileSync(info.caCertFile),
+      },
       (res) => {
         let text = '';
         res.on('data', (c) => {
@@ -67,8 +75,18 @@ export async function run({ smoke }) {
   const targetLatency = 'p99 ≤ 10 ms at half max';
   if (!isBuilt('emulator')) {
     return [
-      notMeasured('emulator-throughput', 'Emulator token issuance throughput', targetThroughput, 'emulator not built'),
-      notMeasured('emulator-latency', 'Emulator latency p99 at half max', targetLatency, 'emulator not built'),
+      notMeasured(
+        'emulator-throughput',
+        'Emulator token issuance throughput',
+        targetThroughput,
+        'emulator not built',
+      ),
+      notMeasured(
+        'emulator-latency',
+        'Emulator latency p99 at half max',
+        targetLatency,
+        'emulator not built',
+      ),
     ];
   }
   const limit = measureRs256PerSecond(smoke ? 500 : 5000);

@@ -9,7 +9,9 @@ import { loadGatewayIssue } from './gateway-overhead.mjs';
 export async function run({ smoke }) {
   const target = '≤ 1.5 × idle, flat';
   if (!isBuilt('emulator') || !isBuilt('graphql')) {
-    return [notMeasured('gateway-memory', 'Gateway memory under load', target, 'emulator or graphql not built')];
+    return [
+      notMeasured('gateway-memory', 'Gateway memory under load', target, 'emulator or graphql not built'),
+    ];
   }
   const adminKey = randomBytes(24).toString('base64url');
   const emulator = await startBenchEmulator();

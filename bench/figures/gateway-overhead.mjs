@@ -26,8 +26,18 @@ export async function run({ smoke }) {
   const targetP50 = '≤ 1.5 × direct';
   if (!isBuilt('emulator') || !isBuilt('graphql')) {
     return [
-      notMeasured('gateway-throughput', 'Gateway issueToken throughput', targetRps, 'emulator or graphql not built'),
-      notMeasured('gateway-latency', 'Gateway issueToken p50 latency', targetP50, 'emulator or graphql not built'),
+      notMeasured(
+        'gateway-throughput',
+        'Gateway issueToken throughput',
+        targetRps,
+        'emulator or graphql not built',
+      ),
+      notMeasured(
+        'gateway-latency',
+        'Gateway issueToken p50 latency',
+        targetP50,
+        'emulator or graphql not built',
+      ),
     ];
   }
   const adminKey = randomBytes(24).toString('base64url');
@@ -40,7 +50,10 @@ export async function run({ smoke }) {
     await loadIssue(emulator.info, userId, { durationSeconds: smoke ? 1 : 3, connections });
     await loadGatewayIssue(gateway.info, adminKey, userId, { durationSeconds: smoke ? 1 : 3, connections });
     const direct = await loadIssue(emulator.info, userId, { durationSeconds: duration, connections });
-    const via = await loadGatewayIssue(gateway.info, adminKey, userId, { durationSeconds: duration, connections });
+    const via = await loadGatewayIssue(gateway.info, adminKey, userId, {
+      durationSeconds: duration,
+      connections,
+    });
     const errors = via.errors + via.non2xx;
     return [
       figure({

@@ -25,11 +25,21 @@ async function sdkCredentialGzipBytes() {
 export async function run() {
   const target = '≤ 4 KB and ≤ 0.22 ×';
   if (!isBuilt('browser-token-refresher')) {
-    return [notMeasured('refresher-size', 'Refresher size (min+gz)', target, 'packages/browser-token-refresher is not built')];
+    return [
+      notMeasured(
+        'refresher-size',
+        'Refresher size (min+gz)',
+        target,
+        'packages/browser-token-refresher is not built',
+      ),
+    ];
   }
-  const ours = gzipSync(readFileSync(join(repoRoot, 'packages', 'browser-token-refresher', 'dist', 'index.js')), {
-    level: 9,
-  }).length;
+  const ours = gzipSync(
+    readFileSync(join(repoRoot, 'packages', 'browser-token-refresher', 'dist', 'index.js')),
+    {
+      level: 9,
+    },
+  ).length;
   const sdk = await sdkCredentialGzipBytes();
   return [
     figure({

@@ -4,7 +4,9 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 /** Signs a token-sized payload for `durationMs` and returns signatures per second. */
 export function measureRs256PerSecond(durationMs) {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const header = Buffer.from(JSON.stringify({ alg: 'RS256', kid: 'k', x5t: 'k', typ: 'JWT' })).toString('base64url');
+  const header = Buffer.from(JSON.stringify({ alg: 'RS256', kid: 'k', x5t: 'k', typ: 'JWT' })).toString(
+    'base64url',
+  );
   let count = 0;
   const deadline = performance.now() + durationMs;
   while (performance.now() < deadline) {

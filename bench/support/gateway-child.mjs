@@ -4,7 +4,9 @@ import { startGateway } from '@acs-identity/graphql';
 
 const options = JSON.parse(process.argv[2] ?? '{}');
 const gateway = await startGateway({ ...options, logSink: () => {} });
-process.stdout.write(`${JSON.stringify({ url: gateway.url, graphqlUrl: gateway.graphqlUrl, pid: process.pid })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ url: gateway.url, graphqlUrl: gateway.graphqlUrl, pid: process.pid })}\n`,
+);
 const stop = async () => {
   await gateway.close();
   process.exit(0);

@@ -18,7 +18,10 @@ export async function startJsonChild(script, args, { env = process.env, timeoutM
   });
   const info = await new Promise((resolve, reject) => {
     let buffer = '';
-    const timer = setTimeout(() => reject(new Error(`${script} did not start in ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${script} did not start in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     child.stdout.on('data', (chunk) => {
       buffer += chunk;
       const line = buffer.split('\n').find((l) => l.trim().startsWith('{'));
@@ -45,9 +48,10 @@ export async function startJsonChild(script, args, { env = process.env, timeoutM
 /** Starts an emulator in a child process with rate limits off and a fresh data folder. */
 export async function startBenchEmulator(extra = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'acs-bench-emulator-'));
-  const { info, child, stop } = await startJsonChild(join(repoRoot, 'bench', 'support', 'emulator-child.mjs'), [
-    JSON.stringify({ port: 0, dataDir, rateLimits: false, logger: false, ...extra }),
-  ]);
+  const { info, child, stop } = await startJsonChild(
+    join(repoRoot, 'bench', 'support', 'emulator-child.mjs'),
+    [JSON.stringify({ port: 0, dataDir, rateLimits: false, logger: false, ...extra })],
+  );
   return {
     info,
     pid: child.pid,
@@ -62,7 +66,8 @@ export async function startBenchEmulator(extra = {}) {
 export async function startBenchGateway(emulatorInfo, adminKey) {
   const dataDir = mkdtempSync(join(tmpdir(), 'acs-bench-gateway-'));
   const env = { ...process.env };
-  for (const name of Object.keys(env)) if (name.startsWith('GATEWAY_') || name.startsWith('AZURE_')) delete env[name];
+  for (const name of Object.keys(env))
+    if (name.startsWith('GATEWAY_') || name.startsWith('AZURE_')) delete env[name];
   const { info, child, stop } = await startJsonChild(
     join(repoRoot, 'bench', 'support', 'gateway-child.mjs'),
     [
