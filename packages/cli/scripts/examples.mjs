@@ -1,0 +1,260 @@
+// Captures REAL output of the built CLI against a fresh local emulator and writes it into README.md between the
+// example markers. Run after `npm run build`: `npm run examples`. JWTs are shortened for readability (marked `…`).
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BEGIN = '<!-- BEGIN GENERATED EXAMPLES (npm run examples) -->';
+const END = '<!-- END GENERATED EXAMPLES -->';
+const bin = fileURLToPath(new URL('../bin/acs-identity.js', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'acs-cli-examples-'));
+const empty = mkdtempSync(join(tmpdir(), 'acs-cli-examples-empty-'));
+const env = { ...process.env, NO_COLOR: '1', COLUMNS: '110' };
+for (const key of Object.keys(env)) if (/^(AZURE_|ACS_IDENTITY_)/.test(key)) delete env[key];
+
+const shorten = (text) =>
+  text.replace(/eyJ[\w-]{8}[\w-]*\.[\w-]+\.[\w-]*([\w-]{6})/g, (_m, tail) => `eyJhbGciOi…${tail}`);
+
+function cli(args, { cwd = work, input = '' } = {}) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, env, input, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const sections = [];
+function show(title, shown, run, note) {
+  const out = shorten(`${run.stderr}${run.stdout}`).trimEnd();
+  const exit = run.code === 0 ? '' : `\n# exit code ${run.code}`;
+  sections.push(
+    `#### ${title}\n\n${note ? `${note}\n\n` : ''}\`\`\`console\n$ ${shown}\n${out}${exit}\n\`\`\``,
+  );
+}
+
+// The emulator, started through the CLI itself.
+const emulator = spawn(process.execPath, [bin, 'emulator', 'start', '--port', '0'], { cwd: work, env });
+let emuOut = '';
+let emuErr = '';
+emulator.stderr.setEncoding('utf8').on('data', (d) => {
+  emuErr += d;
+});
+await new Promise((resolve, reject) => {
+  emulator.stdout.setEncoding('utf8').on('data', (d) => {
+    emuOut += d;
+    if (emuOut.endsWith('}\n')) resolve();
+  });
+  emulator.on('exit', (code) => reject(new Error(`emulator exited ${code}: ${emuErr}`)));
+});
+const info = JSON.parse(emuOut);
+const hideKey = (text) =>
+  text
+    .replaceAll(info.connectionString.split('accesskey=')[1], '<primary key>')
+    .replaceAll(info.secondaryConnectionString.split('accesskey=')[1], '<secondary key>')
+    .replaceAll(work, '/home/me/project')
+    .replace(/"pid": \d+/, '"pid": 12345');
+sections.push(
+  `#### Start the local emulator\n\nThe access keys below are replaced by placeholders; everything else is as printed.\n\n\`\`\`console\n$ acs-identity emulator start --port 0\n${hideKey(emuErr + emuOut).trimEnd()}\n\`\`\``,
+);
+
+show('Create a user (az shape)', 'acs-identity user create', cli(['user', 'create']));
+show(
+  'Create a user with a one-hour token in the same request',
+  'acs-identity user create --scope chat voip --expires-in-minutes 60 --only-show-errors',
+  cli(['user', 'create', '--scope', 'chat', 'voip', '--expires-in-minutes', '60', '--only-show-errors']),
+);
+show(
+  'Create many users',
+  'acs-identity user create --count 3 --query "[].rawId" -o tsv',
+  cli(['user', 'create', '--count', '3', '--query', '[].rawId', '-o', 'tsv']),
+  'The summary goes to stderr; on a terminal a progress bar is drawn while the users are created.',
+);
+const user = cli(['user', 'create', '--query', 'rawId', '-o', 'tsv', '--only-show-errors']).stdout.trim();
+show(
+  'Issue a token (a new user too when `--user` is absent)',
+  'acs-identity token issue --scope chat voip --only-show-errors',
+  cli(['token', 'issue', '--scope', 'chat', 'voip', '--only-show-errors']),
+);
+show(
+  'Issue a token for an existing user; pick fields for a table',
+  `acs-identity token issue --scope voip.join --user ${user} --expires-in-minutes 60 --query "{User: user_id, Expires: expires_on}" -o table --only-show-errors`,
+  cli([
+    'token',
+    'issue',
+    '--scope',
+    'voip.join',
+    '--user',
+    user,
+    '--expires-in-minutes',
+    '60',
+    '--query',
+    '{User: user_id, Expires: expires_on}',
+    '-o',
+    'table',
+    '--only-show-errors',
+  ]),
+);
+show(
+  'YAML output',
+  `acs-identity token issue --scope chat --user ${user} -o yaml --only-show-errors`,
+  cli(['token', 'issue', '--scope', 'chat', '--user', user, '-o', 'yaml', '--only-show-errors']),
+);
+const token = cli([
+  'token',
+  'issue',
+  '--scope',
+  'chat',
+  'voip',
+  '--user',
+  user,
+  '--query',
+  'token',
+  '-o',
+  'tsv',
+  '--only-show-errors',
+]).stdout;
+show(
+  'Decode a token (offline, not verified)',
+  `acs-identity token issue --scope chat voip --user ${user} --query token -o tsv | acs-identity token decode`,
+  cli(['token', 'decode'], { input: token }),
+);
+show(
+  'Revoke without a terminal and without --yes',
+  `acs-identity token revoke --user ${user} < /dev/null`,
+  cli(['token', 'revoke', '--user', user]),
+  'On a terminal the command asks `[y/N]` instead.',
+);
+show(
+  'Revoke',
+  `acs-identity token revoke --user ${user} --yes`,
+  cli(['token', 'revoke', '--user', user, '--yes']),
+);
+show(
+  'Delete',
+  `acs-identity user delete --user ${user} --yes`,
+  cli(['user', 'delete', '--user', user, '--yes']),
+);
+show(
+  'A deleted user is not found (exit code 3)',
+  `acs-identity token issue --scope chat --user ${user}`,
+  cli(['token', 'issue', '--scope', 'chat', '--user', user]),
+);
+show(
+  'A mistake is caught before any request (exit code 2)',
+  'acs-identity token issue --scope chat video',
+  cli(['token', 'issue', '--scope', 'chat', 'video']),
+);
+show(
+  '--debug logs each request, with secrets redacted',
+  'acs-identity token issue --scope chat --connection-string "$CS" --ca-cert .acs-identity/tls/ca.pem --debug -o none',
+  (() => {
+    const r = cli([
+      'token',
+      'issue',
+      '--scope',
+      'chat',
+      '--connection-string',
+      info.connectionString,
+      '--ca-cert',
+      info.caCertFile,
+      '--debug',
+      '-o',
+      'none',
+    ]);
+    return { ...r, stderr: hideKey(r.stderr) };
+  })(),
+);
+show(
+  'Teams user token exchange',
+  'acs-identity token get-for-teams-user --aad-token "$ENTRA_TOKEN" --client "$APP_ID" --aad-user "$OBJECT_ID"',
+  cli([
+    'token',
+    'get-for-teams-user',
+    '--aad-token',
+    'eyJhbGciOiJub25lIn0.eyJvaWQiOiJ4In0.x',
+    '--client',
+    '0bd1f6a4-4d6f-4f0b-9a5e-1d4b3b6c1e11',
+    '--aad-user',
+    '6f1e2d3c-1111-4222-8333-944455566677',
+  ]),
+  'Against the real service this prints `{"expires_on","token"}`; the local emulator does not implement the exchange (yet), and says so:',
+);
+show(
+  'Parse a raw identifier',
+  'acs-identity identifier parse 8:teamsvisitor:45ab2481-1c1c-4005-be24-0ffb879b1130',
+  cli(['identifier', 'parse', '8:teamsvisitor:45ab2481-1c1c-4005-be24-0ffb879b1130']),
+);
+show(
+  'Parse a phone number, as YAML',
+  'acs-identity identifier parse 4:+112345556789_207ffef6 -o yaml',
+  cli(['identifier', 'parse', '4:+112345556789_207ffef6', '-o', 'yaml']),
+);
+const nothing = cli(['user', 'create'], { cwd: empty });
+show(
+  'Nothing configured',
+  'acs-identity user create',
+  { ...nothing, stderr: nothing.stderr.replaceAll(empty, '/home/me/elsewhere') },
+  'In a folder without `.acs-identity/emulator.json` and without the environment variables:',
+);
+const rotated = cli(['emulator', 'rotate-key', '--key', 'secondary']);
+show('Rotate an emulator key', 'acs-identity emulator rotate-key --key secondary', {
+  ...rotated,
+  stdout: hideKey(rotated.stdout).replace(/accesskey=[^"]+/, 'accesskey=<new secondary key>'),
+});
+
+// The gateway on that emulator, started through the CLI too.
+const gateway = spawn(process.execPath, [bin, 'gateway', 'start', '--port', '0', '--dev'], {
+  cwd: work,
+  env,
+});
+let gwOut = '';
+let gwErr = '';
+gateway.stderr.setEncoding('utf8').on('data', (d) => {
+  gwErr += d;
+});
+await new Promise((resolve, reject) => {
+  gateway.stdout.setEncoding('utf8').on('data', (d) => {
+    gwOut += d;
+    if (gwOut.endsWith('}\n')) resolve();
+  });
+  gateway.on('exit', (code) => reject(new Error(`gateway exited ${code}: ${gwErr}`)));
+});
+gateway.removeAllListeners('exit');
+const gatewayClosed = new Promise((resolve) => gateway.on('close', resolve));
+const gwStartErr = gwErr;
+gateway.kill('SIGINT');
+await gatewayClosed;
+sections.push(
+  `#### Start the GraphQL gateway on the local emulator\n\n\`\`\`console\n$ acs-identity gateway start --port 0 --dev\n${gwStartErr.trimEnd()}\n${gwOut.trimEnd()}\n^C\n${gwErr.slice(gwStartErr.length).trim()}\n\`\`\``,
+);
+sections.unshift(
+  `#### Help\n\n\`\`\`console\n$ acs-identity --help\n${cli(['--help']).stdout.trimEnd()}\n\`\`\``,
+);
+
+emulator.removeAllListeners('exit');
+const emulatorClosed = new Promise((resolve) => emulator.on('close', resolve));
+emulator.kill('SIGINT');
+await emulatorClosed;
+sections.push(`#### Stop the emulator\n\n\`\`\`console\n^C\n${emuErr.trim().split('\n').at(-1)}\n\`\`\``);
+rmSync(work, { recursive: true, force: true });
+rmSync(empty, { recursive: true, force: true });
+
+const file = new URL('../README.md', import.meta.url);
+const readme = readFileSync(file, 'utf8');
+const start = readme.indexOf(BEGIN);
+const end = readme.indexOf(END);
+if (start < 0 || end < start) throw new Error(`README.md lacks ${BEGIN} ... ${END}`);
+writeFileSync(
+  file,
+  `${readme.slice(0, start + BEGIN.length)}\n\n${sections.join('\n\n')}\n\n${readme.slice(end)}`,
+);
+execFileSync(
+  process.execPath,
+  [
+    fileURLToPath(new URL('../../../node_modules/@biomejs/biome/bin/biome', import.meta.url)),
+    'format',
+    '--write',
+    fileURLToPath(file),
+  ],
+  { stdio: 'ignore' },
+);
+console.log(`README.md: ${sections.length} examples captured`);

@@ -1,0 +1,132 @@
+import { assertCommunicationUserId } from '@acs-identity/core';
+import type { CreatedUserAndToken, IdentityClient } from '@acs-identity/core/node';
+import type { CommandHandler } from '../cli.js';
+import { confirm } from '../confirm.js';
+import { openClient } from '../connection.js';
+import type { CommandContext } from '../context.js';
+import { CliError, toCliError } from '../errors.js';
+import type { ConnectionValues, GlobalValues, OptionValues, USER_CREATE, USER_DELETE } from '../options.js';
+import type { JsonValue } from '../output.js';
+import { ProgressBar } from '../progress.js';
+import { addSecret } from '../redact.js';
+import { integerOption, rethrow } from './shared.js';
+
+type CreateArgs = OptionValues<(typeof USER_CREATE)['options']> & ConnectionValues & GlobalValues;
+type DeleteArgs = OptionValues<(typeof USER_DELETE)['options']> & ConnectionValues & GlobalValues;
+
+/** az's shape `{"properties":{"id"},"rawId"}`, plus `token`/`expires_on` when a token was issued with the user. */
+function userJson(created: { rawId: string } & Partial<CreatedUserAndToken>): JsonValue {
+  const out: { [key: string]: JsonValue } = { properties: { id: created.rawId }, rawId: created.rawId };
+  if (created.token !== undefined && created.expiresOn !== undefined) {
+    addSecret(created.token);
+    out.token = created.token;
+    out.expires_on = created.expiresOn.toISOString();
+  }
+  return out;
+}
+
+async function createOne(
+  client: IdentityClient,
+  scopes: readonly string[] | undefined,
+  expiresInMinutes: number | undefined,
+): Promise<JsonValue> {
+  if (scopes === undefined) return userJson(await client.createUser());
+  const options = expiresInMinutes === undefined ? {} : { expiresInMinutes };
+  return userJson(await client.createUserAndToken(scopes, options));
+}
+
+async function createMany(
+  client: IdentityClient,
+  count: number,
+  concurrency: number,
+  create: () => Promise<JsonValue>,
+  context: CommandContext,
+): Promise<JsonValue[]> {
+  const started = context.io.now();
+  const results: (JsonValue | undefined)[] = new Array(count);
+  const failures: CliError[] = [];
+  const bar = new ProgressBar(context.io.stderr, count, context.log.level !== 'errors');
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const index = next++;
+      try {
+        results[index] = await create();
+        bar.tick(true);
+      } catch (error) {
+        failures.push(toCliError(error));
+        bar.tick(false);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  bar.clear();
+  const seconds = Math.max(0.001, (context.io.now() - started) / 1000);
+  const created = results.filter((r): r is JsonValue => r !== undefined);
+  const byCode = new Map<string, number>();
+  for (const f of failures) byCode.set(f.code, (byCode.get(f.code) ?? 0) + 1);
+  const failed = failures.length
+    ? `; ${failures.length} failed (${[...byCode].map(([code, n]) => `${code} x${n}`).join(', ')})`
+    : '';
+  context.log.notice(
+    `Created ${created.length} of ${count} users in ${seconds.toFixed(2)} s (${Math.round(created.length / seconds)}/s) on ${client.endpoint}${failed}.`,
+  );
+  const first = failures[0];
+  if (first) {
+    // Print what was created before failing, so nothing is lost.
+    throw new CliError(
+      first.code,
+      `${failures.length} of ${count} users were not created: ${first.message}`,
+      {
+        cause: first,
+        hint: first.hint,
+        ...(first.status === undefined ? {} : { status: first.status }),
+        ...(first.serviceCode === undefined ? {} : { serviceCode: first.serviceCode }),
+        partialResult: created,
+      },
+    );
+  }
+  return created;
+}
+
+/** `user create [--scope ...] [--expires-in-minutes N] [--count N --concurrency N]`. */
+export const userCreate: CommandHandler = async (raw, context) => {
+  const args = raw as CreateArgs;
+  const count = integerOption('count', args.count, 1, 100_000);
+  const concurrency = integerOption('concurrency', args.concurrency, 1, 256);
+  const expires = args['expires-in-minutes'];
+  if (expires !== undefined && args.scope === undefined) {
+    throw new CliError(
+      'USAGE',
+      '--expires-in-minutes needs --scope: a lifetime applies to the token created with the user.',
+    );
+  }
+  const client = await openClient(args, context);
+  try {
+    if (count === 1) return await createOne(client, args.scope, expires);
+    return await createMany(
+      client,
+      count,
+      concurrency,
+      () => createOne(client, args.scope, expires),
+      context,
+    );
+  } catch (error) {
+    return rethrow(error);
+  }
+};
+
+/** `user delete --user <id> [--yes]`. */
+export const userDelete: CommandHandler = async (raw, context) => {
+  const args = raw as DeleteArgs;
+  assertCommunicationUserId(args.user, '--user');
+  const client = await openClient(args, context);
+  await confirm(context, `Delete the user ${args.user} and revoke its tokens?`, args.yes);
+  try {
+    await client.deleteUser(args.user);
+  } catch (error) {
+    return rethrow(error);
+  }
+  context.log.info(`Deleted ${args.user}.`);
+  return undefined;
+};

@@ -1,0 +1,72 @@
+import { AcsIdentityError, ERROR_CODES } from '@acs-identity/core';
+import { describe, expect, it } from 'vitest';
+import { CLI_ERROR_CODES, CliError, ERROR_TABLE, formatErrorLine, toCliError } from './errors.js';
+
+describe('CliError', () => {
+  it("covers every code of core's AcsIdentityError", () => {
+    for (const code of ERROR_CODES) expect(CLI_ERROR_CODES).toContain(code);
+  });
+
+  it('maps codes to exit codes in one table: 2 usage, 3 not found, 1 otherwise', () => {
+    const exits = Object.fromEntries(CLI_ERROR_CODES.map((c) => [c, new CliError(c, 'm').exitCode]));
+    expect(exits).toEqual({
+      INVALID_INPUT: 2,
+      NOT_CONFIGURED: 2,
+      UNAUTHENTICATED: 1,
+      FORBIDDEN: 1,
+      NOT_FOUND: 3,
+      IDENTITY_NOT_OWNED: 3,
+      THROTTLED: 1,
+      SERVICE_UNAVAILABLE: 1,
+      UNEXPECTED: 1,
+      USAGE: 2,
+      CONFIRMATION_REQUIRED: 2,
+      CANCELLED: 1,
+    });
+    expect(Object.keys(ERROR_TABLE)).toEqual([...CLI_ERROR_CODES]);
+  });
+
+  it("converts core's errors keeping code, status and service code", () => {
+    const core = new AcsIdentityError(
+      'IDENTITY_NOT_OWNED',
+      "Provided identity doesn't belong to the resource.",
+      {
+        status: 401,
+        serviceCode: 'IdentityNotOwned',
+      },
+    );
+    const error = toCliError(core);
+    expect(error).toMatchObject({
+      code: 'IDENTITY_NOT_OWNED',
+      status: 401,
+      serviceCode: 'IdentityNotOwned',
+      cause: core,
+    });
+    expect(formatErrorLine(error)).toBe(
+      "ERROR [IDENTITY_NOT_OWNED] Provided identity doesn't belong to the resource. (HTTP 401 IdentityNotOwned) Hint: The user does not exist in this resource: it was deleted or belongs to another resource.",
+    );
+  });
+
+  it('does not claim the service was unreachable when it answered', () => {
+    const answered = toCliError(
+      new AcsIdentityError('SERVICE_UNAVAILABLE', 'Not implemented.', { status: 501 }),
+    );
+    const unreachable = toCliError(new AcsIdentityError('SERVICE_UNAVAILABLE', 'connect ECONNREFUSED'));
+    expect(answered.hint).toMatch(/^The service answered/);
+    expect(unreachable.hint).toMatch(/^Could not reach the service/);
+  });
+
+  it('turns anything else into UNEXPECTED with its message redacted', () => {
+    const error = toCliError(new Error('boom endpoint=https://x/;accesskey=c2VjcmV0c2VjcmV0\nsecond line'));
+    expect(error.code).toBe('UNEXPECTED');
+    expect(formatErrorLine(error)).toBe(
+      'ERROR [UNEXPECTED] boom endpoint=https://x/;accesskey=*** second line Hint: Run again with --debug for details.',
+    );
+  });
+
+  it('keeps its own errors as they are', () => {
+    const error = new CliError('USAGE', 'bad', { hint: 'do this' });
+    expect(toCliError(error)).toBe(error);
+    expect(formatErrorLine(error)).toBe('ERROR [USAGE] bad Hint: do this');
+  });
+});

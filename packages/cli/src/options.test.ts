@@ -1,0 +1,62 @@
+import { API_VERSIONS } from '@acs-identity/core';
+import { describe, expect, it } from 'vitest';
+import { CLI_API_VERSIONS, COMMANDS } from './options.js';
+import { parseCommandLine } from './parser.js';
+
+describe('options', () => {
+  it("offers exactly core's api-versions", () => {
+    expect([...CLI_API_VERSIONS]).toEqual([...API_VERSIONS]);
+  });
+
+  it('keeps az flag names for the az commands', () => {
+    const flags = Object.fromEntries(COMMANDS.map((c) => [c.path.join(' '), Object.keys(c.options)]));
+    expect(flags['user delete']).toEqual(['user', 'yes']);
+    expect(flags['token issue']).toEqual(expect.arrayContaining(['scope', 'user']));
+    expect(flags['token revoke']).toEqual(['user', 'yes']);
+    expect(flags['token get-for-teams-user']).toEqual(['aad-token', 'client', 'aad-user']);
+  });
+});
+
+describe('help text', () => {
+  it.each(COMMANDS.map((c) => [c.path.join(' '), c] as const))(
+    'of %s lists every option with its description',
+    (_, command) => {
+      const outcome = parseCommandLine([...command.path, '--help'], '1');
+      expect(outcome.kind).toBe('text');
+      const text = outcome.kind === 'text' ? outcome.text.replace(/\s+/g, ' ') : '';
+      expect(text).toContain(command.summary);
+      for (const [name, spec] of Object.entries(command.options)) {
+        expect(text).toContain(`--${name}`);
+        expect(text).toContain(spec.description.slice(0, 30).replace(/\s+/g, ' '));
+      }
+    },
+  );
+});
+
+describe('parseCommandLine', () => {
+  it('collects space separated scopes like az', () => {
+    const outcome = parseCommandLine(['token', 'issue', '--scope', 'chat', 'voip', '--user', '8:acs:x'], '1');
+    expect(outcome).toMatchObject({
+      kind: 'command',
+      id: 'token issue',
+      args: { scope: ['chat', 'voip'], user: '8:acs:x' },
+    });
+  });
+
+  it('refuses an option given twice', () => {
+    expect(parseCommandLine(['user', 'delete', '--user', 'a', '--user', 'b'], '1')).toEqual({
+      kind: 'error',
+      message: '--user was given more than once; give it once',
+    });
+  });
+
+  it('keeps raw ids that look like numbers as strings', () => {
+    expect(parseCommandLine(['identifier', 'parse', '4:+1234'], '1')).toMatchObject({
+      args: { 'raw-id': '4:+1234' },
+    });
+  });
+
+  it('defaults the output to json', () => {
+    expect(parseCommandLine(['identifier', 'parse', 'x'], '1')).toMatchObject({ args: { output: 'json' } });
+  });
+});

@@ -1,0 +1,133 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, json, runCli } from './run-cli.js';
+
+interface Started {
+  child: ChildProcessWithoutNullStreams;
+  info: { endpoint: string; connectionString: string; caCertFile?: string; dataDir: string };
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+const folders: string[] = [];
+const children: ChildProcessWithoutNullStreams[] = [];
+
+function tempFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'acs-cli-emu-'));
+  folders.push(dir);
+  return dir;
+}
+
+/** Starts `acs-identity emulator start` as a child and resolves once it printed its connection info on stdout. */
+function startCli(cwd: string, extra: readonly string[] = [], command = 'emulator'): Promise<Started> {
+  const child = spawn(
+    process.execPath,
+    [BIN, command, 'start', '--port', '0', '--only-show-errors', ...extra],
+    {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1' },
+    },
+  );
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return new Promise((resolve, reject) => {
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      if (!stdout.endsWith('}\n')) return;
+      try {
+        resolve({ child, info: JSON.parse(stdout), stderr: () => stderr, exited });
+      } catch {
+        // not complete yet
+      }
+    });
+    void exited.then((code) => reject(new Error(`${command} start exited with ${code}: ${stderr}`)));
+  });
+}
+
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('emulator start', () => {
+  it('prints the connection info, serves the identity commands, rotates keys and stops cleanly on SIGTERM', async () => {
+    const cwd = tempFolder();
+    const started = await startCli(cwd);
+    const { info } = started;
+    expect(info.endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(info.connectionString).toMatch(/^endpoint=https:\/\/127\.0\.0\.1:\d+\/;accesskey=/);
+    expect(info.caCertFile && existsSync(info.caCertFile)).toBe(true);
+    const infoFile = join(cwd, '.acs-identity', 'emulator.json');
+    expect(existsSync(infoFile)).toBe(true);
+
+    const created = await runCli(['user', 'create', '--query', 'rawId', '-o', 'tsv'], { cwd });
+    expect(created.code).toBe(0);
+
+    const oldKey = ['--connection-string', info.connectionString, '--ca-cert', info.caCertFile ?? ''];
+    const rotated = await runCli(['emulator', 'rotate-key', '--key', 'primary'], { cwd });
+    expect(rotated.code).toBe(0);
+    const out = json(rotated);
+    expect(out).toMatchObject({ key: 'primary', generation: 2 });
+    expect(out.connectionString).not.toBe(info.connectionString);
+    expect(rotated.stderr).toContain('tokens signed with the old key are no longer valid');
+
+    const withOldKey = await runCli(['user', 'create', ...oldKey], { cwd: tempFolder() });
+    expect(withOldKey.code).toBe(1);
+    expect(withOldKey.stderr).toContain('[UNAUTHENTICATED]');
+    expect((await runCli(['user', 'create'], { cwd })).code).toBe(0);
+
+    started.child.kill('SIGTERM');
+    expect(await started.exited).toBe(0);
+    expect(existsSync(infoFile)).toBe(false);
+  });
+
+  it('serves plain HTTP with --http, which the identity commands accept on loopback', async () => {
+    const cwd = tempFolder();
+    const started = await startCli(cwd, ['--http', '--data-dir', 'state']);
+    expect(started.info.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(started.info.caCertFile).toBeUndefined();
+    const run = await runCli(
+      ['token', 'issue', '--scope', 'chat', '--connection-string', started.info.connectionString],
+      {
+        cwd,
+      },
+    );
+    expect(run.code).toBe(0);
+    expect(json(run).user_id).toMatch(/^8:acs:/);
+    started.child.kill('SIGINT');
+    expect(await started.exited).toBe(0);
+  });
+
+  it('runs the GraphQL gateway on the local emulator until SIGTERM', async () => {
+    const cwd = tempFolder();
+    const emulator = await startCli(cwd);
+    const gateway = await startCli(cwd, ['--dev'], 'gateway');
+    const info = gateway.info as unknown as { url: string; graphqlUrl: string; dev: boolean };
+    expect(info).toMatchObject({ dev: true, graphqlUrl: `${info.url}graphql` });
+    const signIn = await fetch(new URL('dev/sign-in', info.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'alice' }),
+    });
+    expect(signIn.status).toBe(200);
+    expect(((await signIn.json()) as { token: string }).token).toMatch(/^eyJ/);
+    gateway.child.kill('SIGTERM');
+    expect(await gateway.exited).toBe(0);
+    emulator.child.kill('SIGTERM');
+    expect(await emulator.exited).toBe(0);
+  });
+
+  it('rejects a port out of range as a usage error', async () => {
+    const run = await runCli(['emulator', 'start', '--port', '70000'], { cwd: tempFolder() });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^ERROR \[USAGE\] --port must be a whole number from 0 to 65535/);
+  });
+});
