@@ -1,0 +1,51 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { normalizeOptions } from './options.js';
+
+describe('normalizeOptions', () => {
+  it('resolves the documented defaults', () => {
+    const o = normalizeOptions();
+    expect(o).toMatchObject({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: resolve('.acs-identity'),
+      databaseUrl: undefined,
+      databaseSchema: 'acs_emulator',
+      tls: true,
+      maxBodyBytes: 65_536,
+      maxClockSkewMs: 300_000,
+    });
+    expect(o.rateLimits).not.toBe(false);
+  });
+
+  it.each([
+    [{ port: 70_000 }, /port must be an integer from 0 to 65535/],
+    [{ port: 1.5 }, /port/],
+    [{ host: '' }, /host/],
+    [{ dataDir: ' ' }, /dataDir/],
+    [{ databaseUrl: 'mysql://x' }, /postgres:\/\//],
+    [{ databaseSchema: 'Bad-Name' }, /databaseSchema/],
+    [{ maxBodyBytes: 0 }, /maxBodyBytes must be a positive integer/],
+    [{ rateLimits: { issue: -1 } }, /rateLimits.issue/],
+  ])('rejects %j with a message saying what to fix', (options, message) => {
+    expect(() => normalizeOptions(options as never)).toThrow(message);
+  });
+
+  it('never echoes a database password', () => {
+    try {
+      normalizeOptions({ databaseUrl: 'mysql://user:s3cret@host/db' });
+    } catch (e) {
+      expect((e as Error).message).not.toContain('s3cret');
+      return;
+    }
+    throw new Error('expected a failure');
+  });
+
+  it('turns rate limits off and keeps service limits for unset operations', () => {
+    expect(normalizeOptions({ rateLimits: false }).rateLimits).toBe(false);
+    expect(normalizeOptions({ rateLimits: { issue: 5 } }).rateLimits).toMatchObject({
+      windowMs: 30_000,
+      limits: { issue: 5, create: 1000, revoke: 500 },
+    });
+  });
+});

@@ -1,0 +1,257 @@
+import pg from 'pg';
+import { EmulatorError } from './errors.js';
+import type { AccessKeyName } from './hmac.js';
+import { toAccessKey, toIdentity, toSigningKey } from './sqlite-store.js';
+import type {
+  AccessKeyRecord,
+  DeleteOutcome,
+  IdentityRecord,
+  ResourceRecord,
+  SigningKeyRecord,
+  Store,
+  StoreSeed,
+} from './store.js';
+
+function schemaSql(s: string): string {
+  return `
+CREATE SCHEMA IF NOT EXISTS ${s};
+CREATE TABLE IF NOT EXISTS ${s}.emulator_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ${s}.access_keys (
+  name TEXT PRIMARY KEY, generation INTEGER NOT NULL, secret TEXT NOT NULL, kid TEXT NOT NULL,
+  updated_at_ms BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS ${s}.signing_keys (
+  kid TEXT PRIMARY KEY, x5t TEXT NOT NULL, access_key TEXT NOT NULL, generation INTEGER NOT NULL,
+  private_key_pem TEXT NOT NULL, certificate_pem TEXT NOT NULL, created_at_ms BIGINT NOT NULL,
+  retired_at_ms BIGINT);
+CREATE TABLE IF NOT EXISTS ${s}.identities (
+  id TEXT PRIMARY KEY, created_at_ms BIGINT NOT NULL, revoked_before_s BIGINT, deleted_at_ms BIGINT);
+`;
+}
+
+function storageError(action: string, e: unknown): EmulatorError {
+  if (e instanceof EmulatorError) return e;
+  return new EmulatorError(
+    'STORAGE_FAILED',
+    `PostgreSQL store could not ${action}: ${(e as Error).message}`,
+    {
+      cause: e,
+    },
+  );
+}
+
+/** Redacts the password of a database URL for messages. */
+export function redactDatabaseUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+}
+
+/**
+ * The shared store: several emulator instances pointed at one database agree on the resource, its keys, identities
+ * and revocations. Every method commits before resolving (PostgreSQL's default synchronous_commit=on).
+ */
+export class PostgresStore implements Store {
+  readonly kind = 'postgres' as const;
+  readonly #pool: pg.Pool;
+  readonly #s: string;
+
+  private constructor(pool: pg.Pool, schema: string) {
+    this.#pool = pool;
+    this.#s = schema;
+  }
+
+  static async connect(url: string, schema: string): Promise<PostgresStore> {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+      throw new EmulatorError(
+        'INVALID_OPTIONS',
+        `PostgreSQL schema must be a lower-case SQL identifier; got ${schema}.`,
+      );
+    }
+    const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
+    pool.on('error', () => {}); // idle-client errors surface on the next query instead of crashing the process
+    const store = new PostgresStore(pool, schema);
+    try {
+      await store.#transaction(async (c) => {
+        await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`acs-emulator:${schema}`]);
+        await c.query(schemaSql(schema));
+      });
+    } catch (e) {
+      await pool.end().catch(() => {});
+      throw new EmulatorError(
+        'STORAGE_FAILED',
+        `Could not prepare PostgreSQL at ${redactDatabaseUrl(url)} (schema ${schema}): ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
+    return store;
+  }
+
+  async #transaction<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  async #query<R extends pg.QueryResultRow>(
+    action: string,
+    sql: string,
+    params: unknown[] = [],
+  ): Promise<R[]> {
+    try {
+      return (await this.#pool.query<R>(sql, params)).rows;
+    } catch (e) {
+      throw storageError(action, e);
+    }
+  }
+
+  async initialize(seed: () => Promise<StoreSeed>): Promise<void> {
+    const s = this.#s;
+    const existing = await this.#query<{ n: string }>(
+      'read the resource',
+      `SELECT (SELECT count(*) FROM ${s}.emulator_meta WHERE key = 'resource_id') + (SELECT count(*) FROM ${s}.access_keys) AS n`,
+    );
+    if (Number(existing[0]?.n) === 3) return;
+    const data = await seed();
+    try {
+      await this.#transaction(async (c) => {
+        await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`acs-emulator:${s}`]);
+        const putMeta = `INSERT INTO ${s}.emulator_meta (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING`;
+        await c.query(putMeta, ['resource_id', data.resource.resourceId]);
+        await c.query(putMeta, ['resource_location', data.resource.resourceLocation]);
+        for (const key of data.accessKeys) {
+          const inserted = await c.query(
+            `INSERT INTO ${s}.access_keys (name, generation, secret, kid, updated_at_ms) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT DO NOTHING RETURNING name`,
+            [key.name, key.generation, key.secret, key.kid, key.updatedAtMs],
+          );
+          const signing = data.signingKeys.find((k) => k.kid === key.kid);
+          if (inserted.rowCount === 1 && signing) await this.#insertSigningKey(c, signing);
+        }
+      });
+    } catch (e) {
+      throw storageError('store the new resource', e);
+    }
+  }
+
+  async #insertSigningKey(c: pg.PoolClient, k: SigningKeyRecord): Promise<void> {
+    await c.query(
+      `INSERT INTO ${this.#s}.signing_keys (kid, x5t, access_key, generation, private_key_pem, certificate_pem, created_at_ms)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [k.kid, k.x5t, k.accessKey, k.generation, k.privateKeyPem, k.certificatePem, k.createdAtMs],
+    );
+  }
+
+  async getResource(): Promise<ResourceRecord> {
+    const rows = await this.#query<{ key: string; value: string }>(
+      'read the resource',
+      `SELECT key, value FROM ${this.#s}.emulator_meta WHERE key IN ('resource_id', 'resource_location')`,
+    );
+    const resourceId = rows.find((r) => r.key === 'resource_id')?.value;
+    const resourceLocation = rows.find((r) => r.key === 'resource_location')?.value;
+    if (!resourceId || !resourceLocation)
+      throw new EmulatorError('STORAGE_FAILED', 'The store is not initialized.');
+    return { resourceId, resourceLocation };
+  }
+
+  async getAccessKeys(): Promise<AccessKeyRecord[]> {
+    const rows = await this.#query('read access keys', `SELECT * FROM ${this.#s}.access_keys ORDER BY name`);
+    return rows.map((r) => toAccessKey(r as Parameters<typeof toAccessKey>[0]));
+  }
+
+  async getSigningKey(kid: string): Promise<SigningKeyRecord | undefined> {
+    const rows = await this.#query(
+      'read a signing key',
+      `SELECT * FROM ${this.#s}.signing_keys WHERE kid = $1`,
+      [kid],
+    );
+    const row = rows[0];
+    return row ? toSigningKey(row as Parameters<typeof toSigningKey>[0]) : undefined;
+  }
+
+  async listActiveSigningKeys(): Promise<SigningKeyRecord[]> {
+    const rows = await this.#query(
+      'list signing keys',
+      `SELECT * FROM ${this.#s}.signing_keys WHERE retired_at_ms IS NULL ORDER BY created_at_ms, kid`,
+    );
+    return rows.map((r) => toSigningKey(r as Parameters<typeof toSigningKey>[0]));
+  }
+
+  async rotateAccessKey(
+    name: AccessKeyName,
+    secret: string,
+    signingKey: SigningKeyRecord,
+    atMs: number,
+  ): Promise<AccessKeyRecord> {
+    const s = this.#s;
+    try {
+      return await this.#transaction(async (c) => {
+        const current = (await c.query(`SELECT * FROM ${s}.access_keys WHERE name = $1 FOR UPDATE`, [name]))
+          .rows[0] as Parameters<typeof toAccessKey>[0] | undefined;
+        if (!current) throw new EmulatorError('STORAGE_FAILED', `Access key ${name} does not exist.`);
+        const generation = Number(current.generation) + 1;
+        await this.#insertSigningKey(c, { ...signingKey, accessKey: name, generation });
+        const updated = await c.query(
+          `UPDATE ${s}.access_keys SET generation = $1, secret = $2, kid = $3, updated_at_ms = $4 WHERE name = $5 RETURNING *`,
+          [generation, secret, signingKey.kid, atMs, name],
+        );
+        await c.query(
+          `UPDATE ${s}.signing_keys SET retired_at_ms = $1 WHERE kid = $2 AND retired_at_ms IS NULL`,
+          [atMs, current.kid],
+        );
+        return toAccessKey(updated.rows[0] as Parameters<typeof toAccessKey>[0]);
+      });
+    } catch (e) {
+      throw storageError('rotate an access key', e);
+    }
+  }
+
+  async createIdentity(id: string, atMs: number): Promise<IdentityRecord> {
+    await this.#query(
+      'create an identity',
+      `INSERT INTO ${this.#s}.identities (id, created_at_ms) VALUES ($1, $2)`,
+      [id, atMs],
+    );
+    return { id, createdAtMs: atMs, revokedBeforeSec: null, deletedAtMs: null };
+  }
+
+  async getIdentity(id: string): Promise<IdentityRecord | undefined> {
+    const rows = await this.#query('read an identity', `SELECT * FROM ${this.#s}.identities WHERE id = $1`, [
+      id,
+    ]);
+    const row = rows[0];
+    return row ? toIdentity(row as Parameters<typeof toIdentity>[0]) : undefined;
+  }
+
+  async revokeTokens(id: string, revokedBeforeSec: number): Promise<IdentityRecord | undefined> {
+    const rows = await this.#query(
+      'revoke tokens',
+      `UPDATE ${this.#s}.identities SET revoked_before_s = GREATEST(COALESCE(revoked_before_s, 0), $1)
+       WHERE id = $2 AND deleted_at_ms IS NULL RETURNING *`,
+      [revokedBeforeSec, id],
+    );
+    const row = rows[0];
+    return row ? toIdentity(row as Parameters<typeof toIdentity>[0]) : undefined;
+  }
+
+  async deleteIdentity(id: string, atMs: number): Promise<DeleteOutcome> {
+    const rows = await this.#query<{ deleted: boolean }>(
+      'delete an identity',
+      `WITH upd AS (UPDATE ${this.#s}.identities SET deleted_at_ms = $1 WHERE id = $2 AND deleted_at_ms IS NULL RETURNING 1)
+       SELECT (SELECT count(*) FROM upd) = 1 AS deleted`,
+      [atMs, id],
+    );
+    if (rows[0]?.deleted) return 'deleted';
+    return (await this.getIdentity(id)) ? 'already-deleted' : 'not-found';
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end().catch(() => {});
+  }
+}

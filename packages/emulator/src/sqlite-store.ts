@@ -1,0 +1,275 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { EmulatorError } from './errors.js';
+import type { AccessKeyName } from './hmac.js';
+import type {
+  AccessKeyRecord,
+  DeleteOutcome,
+  IdentityRecord,
+  ResourceRecord,
+  SigningKeyRecord,
+  Store,
+  StoreSeed,
+} from './store.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS emulator_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS access_keys (
+  name TEXT PRIMARY KEY, generation INTEGER NOT NULL, secret TEXT NOT NULL, kid TEXT NOT NULL,
+  updated_at_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS signing_keys (
+  kid TEXT PRIMARY KEY, x5t TEXT NOT NULL, access_key TEXT NOT NULL, generation INTEGER NOT NULL,
+  private_key_pem TEXT NOT NULL, certificate_pem TEXT NOT NULL, created_at_ms INTEGER NOT NULL,
+  retired_at_ms INTEGER);
+CREATE TABLE IF NOT EXISTS identities (
+  id TEXT PRIMARY KEY, created_at_ms INTEGER NOT NULL, revoked_before_s INTEGER, deleted_at_ms INTEGER);
+`;
+
+interface AccessKeyRow {
+  name: AccessKeyName;
+  generation: number;
+  secret: string;
+  kid: string;
+  updated_at_ms: number;
+}
+interface SigningKeyRow {
+  kid: string;
+  x5t: string;
+  access_key: AccessKeyName;
+  generation: number;
+  private_key_pem: string;
+  certificate_pem: string;
+  created_at_ms: number;
+  retired_at_ms: number | null;
+}
+interface IdentityRow {
+  id: string;
+  created_at_ms: number;
+  revoked_before_s: number | null;
+  deleted_at_ms: number | null;
+}
+
+export const toAccessKey = (r: AccessKeyRow): AccessKeyRecord => ({
+  name: r.name,
+  generation: Number(r.generation),
+  secret: r.secret,
+  kid: r.kid,
+  updatedAtMs: Number(r.updated_at_ms),
+});
+export const toSigningKey = (r: SigningKeyRow): SigningKeyRecord => ({
+  kid: r.kid,
+  x5t: r.x5t,
+  accessKey: r.access_key,
+  generation: Number(r.generation),
+  privateKeyPem: r.private_key_pem,
+  certificatePem: r.certificate_pem,
+  createdAtMs: Number(r.created_at_ms),
+  retiredAtMs: r.retired_at_ms === null ? null : Number(r.retired_at_ms),
+});
+export const toIdentity = (r: IdentityRow): IdentityRecord => ({
+  id: r.id,
+  createdAtMs: Number(r.created_at_ms),
+  revokedBeforeSec: r.revoked_before_s === null ? null : Number(r.revoked_before_s),
+  deletedAtMs: r.deleted_at_ms === null ? null : Number(r.deleted_at_ms),
+});
+
+function storageError(action: string, e: unknown): EmulatorError {
+  return new EmulatorError('STORAGE_FAILED', `SQLite store could not ${action}: ${(e as Error).message}`, {
+    cause: e,
+  });
+}
+
+/**
+ * Embedded store in one SQLite file. WAL journal with `synchronous=FULL`: every commit is fsynced before the call
+ * returns, so an acknowledged write survives a process kill and a power loss. Only identity writes (create, revoke,
+ * delete) commit; token issuance reads only, so the fsync cost does not touch the hot path.
+ */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly #db: Database.Database;
+  readonly #stmts;
+
+  constructor(file: string) {
+    try {
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      this.#db = new Database(file);
+      this.#db.pragma('journal_mode = WAL');
+      this.#db.pragma('synchronous = FULL');
+      this.#db.pragma('busy_timeout = 5000');
+      this.#db.exec(SCHEMA);
+    } catch (e) {
+      throw storageError(`open ${file}`, e);
+    }
+    const db = this.#db;
+    this.#stmts = {
+      dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
+      getMeta: db.prepare<[string], { value: string }>('SELECT value FROM emulator_meta WHERE key = ?'),
+      putMeta: db.prepare<[string, string]>(
+        'INSERT INTO emulator_meta (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING',
+      ),
+      accessKeys: db.prepare<[], AccessKeyRow>('SELECT * FROM access_keys ORDER BY name'),
+      accessKey: db.prepare<[string], AccessKeyRow>('SELECT * FROM access_keys WHERE name = ?'),
+      insertAccessKey: db.prepare<[string, number, string, string, number]>(
+        'INSERT INTO access_keys (name, generation, secret, kid, updated_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      ),
+      updateAccessKey: db.prepare<[string, string, number, string]>(
+        'UPDATE access_keys SET generation = generation + 1, secret = ?, kid = ?, updated_at_ms = ? WHERE name = ?',
+      ),
+      signingKey: db.prepare<[string], SigningKeyRow>('SELECT * FROM signing_keys WHERE kid = ?'),
+      activeSigningKeys: db.prepare<[], SigningKeyRow>(
+        'SELECT * FROM signing_keys WHERE retired_at_ms IS NULL ORDER BY created_at_ms, kid',
+      ),
+      insertSigningKey: db.prepare<[string, string, string, number, string, string, number]>(
+        'INSERT INTO signing_keys (kid, x5t, access_key, generation, private_key_pem, certificate_pem, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      retireSigningKey: db.prepare<[number, string]>(
+        'UPDATE signing_keys SET retired_at_ms = ? WHERE kid = ? AND retired_at_ms IS NULL',
+      ),
+      insertIdentity: db.prepare<[string, number]>(
+        'INSERT INTO identities (id, created_at_ms) VALUES (?, ?)',
+      ),
+      identity: db.prepare<[string], IdentityRow>('SELECT * FROM identities WHERE id = ?'),
+      revoke: db.prepare<[number, string]>(
+        'UPDATE identities SET revoked_before_s = MAX(COALESCE(revoked_before_s, 0), ?) WHERE id = ? AND deleted_at_ms IS NULL',
+      ),
+      markDeleted: db.prepare<[number, string]>(
+        'UPDATE identities SET deleted_at_ms = ? WHERE id = ? AND deleted_at_ms IS NULL',
+      ),
+    };
+  }
+
+  #run<T>(action: string, fn: () => T): Promise<T> {
+    try {
+      return Promise.resolve(fn());
+    } catch (e) {
+      return Promise.reject(e instanceof EmulatorError ? e : storageError(action, e));
+    }
+  }
+
+  async initialize(seed: () => Promise<StoreSeed>): Promise<void> {
+    const existing = this.#stmts.getMeta.get('resource_id');
+    if (existing && this.#stmts.accessKeys.all().length === 2) return;
+    const s = await seed();
+    await this.#run('store the new resource', () =>
+      this.#db.transaction(() => {
+        this.#stmts.putMeta.run('resource_id', s.resource.resourceId);
+        this.#stmts.putMeta.run('resource_location', s.resource.resourceLocation);
+        for (const key of s.accessKeys) {
+          const inserted = this.#stmts.insertAccessKey.run(
+            key.name,
+            key.generation,
+            key.secret,
+            key.kid,
+            key.updatedAtMs,
+          );
+          const signing = s.signingKeys.find((k) => k.kid === key.kid);
+          if (inserted.changes === 1 && signing) this.#insertSigningKey(signing);
+        }
+      })(),
+    );
+  }
+
+  #insertSigningKey(k: SigningKeyRecord): void {
+    this.#stmts.insertSigningKey.run(
+      k.kid,
+      k.x5t,
+      k.accessKey,
+      k.generation,
+      k.privateKeyPem,
+      k.certificatePem,
+      k.createdAtMs,
+    );
+  }
+
+  getResource(): Promise<ResourceRecord> {
+    return this.#run('read the resource', () => {
+      const resourceId = this.#stmts.getMeta.get('resource_id')?.value;
+      const resourceLocation = this.#stmts.getMeta.get('resource_location')?.value;
+      if (!resourceId || !resourceLocation)
+        throw new EmulatorError('STORAGE_FAILED', 'The store is not initialized.');
+      return { resourceId, resourceLocation };
+    });
+  }
+
+  changeToken(): number {
+    return this.#stmts.dataVersion.get() ?? 0;
+  }
+
+  getAccessKeys(): Promise<AccessKeyRecord[]> {
+    return this.#run('read access keys', () => this.#stmts.accessKeys.all().map(toAccessKey));
+  }
+
+  getSigningKey(kid: string): Promise<SigningKeyRecord | undefined> {
+    return this.#run('read a signing key', () => {
+      const row = this.#stmts.signingKey.get(kid);
+      return row ? toSigningKey(row) : undefined;
+    });
+  }
+
+  listActiveSigningKeys(): Promise<SigningKeyRecord[]> {
+    return this.#run('list signing keys', () => this.#stmts.activeSigningKeys.all().map(toSigningKey));
+  }
+
+  rotateAccessKey(
+    name: AccessKeyName,
+    secret: string,
+    signingKey: SigningKeyRecord,
+    atMs: number,
+  ): Promise<AccessKeyRecord> {
+    return this.#run('rotate an access key', () =>
+      this.#db
+        .transaction(() => {
+          const current = this.#stmts.accessKey.get(name);
+          if (!current) throw new EmulatorError('STORAGE_FAILED', `Access key ${name} does not exist.`);
+          const generation = current.generation + 1;
+          this.#insertSigningKey({ ...signingKey, accessKey: name, generation });
+          this.#stmts.updateAccessKey.run(secret, signingKey.kid, atMs, name);
+          this.#stmts.retireSigningKey.run(atMs, current.kid);
+          const updated = this.#stmts.accessKey.get(name);
+          if (!updated) throw new EmulatorError('STORAGE_FAILED', `Access key ${name} vanished.`);
+          return toAccessKey(updated);
+        })
+        .immediate(),
+    );
+  }
+
+  createIdentity(id: string, atMs: number): Promise<IdentityRecord> {
+    return this.#run('create an identity', () => {
+      this.#stmts.insertIdentity.run(id, atMs);
+      return { id, createdAtMs: atMs, revokedBeforeSec: null, deletedAtMs: null };
+    });
+  }
+
+  getIdentity(id: string): Promise<IdentityRecord | undefined> {
+    return this.#run('read an identity', () => {
+      const row = this.#stmts.identity.get(id);
+      return row ? toIdentity(row) : undefined;
+    });
+  }
+
+  revokeTokens(id: string, revokedBeforeSec: number): Promise<IdentityRecord | undefined> {
+    return this.#run('revoke tokens', () => {
+      const changed = this.#stmts.revoke.run(revokedBeforeSec, id);
+      if (changed.changes !== 1) return undefined;
+      const row = this.#stmts.identity.get(id);
+      return row ? toIdentity(row) : undefined;
+    });
+  }
+
+  deleteIdentity(id: string, atMs: number): Promise<DeleteOutcome> {
+    return this.#run('delete an identity', () =>
+      this.#db
+        .transaction((): DeleteOutcome => {
+          if (this.#stmts.markDeleted.run(atMs, id).changes === 1) return 'deleted';
+          return this.#stmts.identity.get(id) ? 'already-deleted' : 'not-found';
+        })
+        .immediate(),
+    );
+  }
+
+  close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,148 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isEmulatorError } from '../src/errors.js';
+import { createSeed } from '../src/keyring.js';
+import { PostgresStore } from '../src/postgres-store.js';
+import { SqliteStore } from '../src/sqlite-store.js';
+import type { SigningKeyRecord, Store, StoreSeed } from '../src/store.js';
+import { dropSchema, tempDir, testDatabaseUrl, uniqueSchema } from './support.js';
+
+interface Backing {
+  /** A new connection to the same backing storage (another process or instance would see this). */
+  open(): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+let seeds: [StoreSeed, StoreSeed];
+let spareKey: SigningKeyRecord;
+beforeAll(async () => {
+  const now = Date.now();
+  seeds = [await createSeed(now), await createSeed(now)];
+  const spare = seeds[1].signingKeys[0];
+  if (!spare) throw new Error('seed without signing keys');
+  spareKey = { ...spare, kid: `${spare.kid}-SPARE` };
+});
+
+function conformance(name: string, backing: () => Promise<Backing>): void {
+  describe(`${name} store`, () => {
+    let b: Backing;
+    let store: Store;
+    beforeAll(async () => {
+      b = await backing();
+      store = await b.open();
+    });
+    afterAll(async () => {
+      await store?.close();
+      await b?.cleanup();
+    });
+
+    it('seeds the resource once: concurrent first starts agree and leave no orphan signing keys', async () => {
+      const other = await b.open();
+      try {
+        await Promise.all([store.initialize(async () => seeds[0]), other.initialize(async () => seeds[1])]);
+        const [a, c] = [await store.getResource(), await other.getResource()];
+        expect(a).toEqual(c);
+        const keys = await store.getAccessKeys();
+        expect(keys.map((k) => [k.name, k.generation])).toEqual([
+          ['primary', 1],
+          ['secondary', 1],
+        ]);
+        expect(await other.getAccessKeys()).toEqual(keys);
+        const active = await store.listActiveSigningKeys();
+        expect(active.map((k) => k.kid).sort()).toEqual(keys.map((k) => k.kid).sort());
+        let seeded = false;
+        await store.initialize(async () => {
+          seeded = true;
+          return seeds[1];
+        });
+        expect(seeded).toBe(false);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('creates and reads identities, and refuses a duplicate id', async () => {
+      const created = await store.createIdentity('8:acs:r_1', 1000);
+      expect(created).toEqual({
+        id: '8:acs:r_1',
+        createdAtMs: 1000,
+        revokedBeforeSec: null,
+        deletedAtMs: null,
+      });
+      expect(await store.getIdentity('8:acs:r_1')).toEqual(created);
+      expect(await store.getIdentity('8:acs:r_missing')).toBeUndefined();
+      const error = await store.createIdentity('8:acs:r_1', 2000).catch((e: unknown) => e);
+      expect(isEmulatorError(error) && error.code).toBe('STORAGE_FAILED');
+    });
+
+    it('only ever raises the revocation second', async () => {
+      await store.createIdentity('8:acs:r_2', 1000);
+      expect((await store.revokeTokens('8:acs:r_2', 100))?.revokedBeforeSec).toBe(100);
+      expect((await store.revokeTokens('8:acs:r_2', 50))?.revokedBeforeSec).toBe(100);
+      expect((await store.revokeTokens('8:acs:r_2', 200))?.revokedBeforeSec).toBe(200);
+      expect(await store.revokeTokens('8:acs:r_missing', 300)).toBeUndefined();
+    });
+
+    it('deletes an identity once, keeping a tombstone that refuses revocation', async () => {
+      await store.createIdentity('8:acs:r_3', 1000);
+      expect(await store.deleteIdentity('8:acs:r_3', 5000)).toBe('deleted');
+      expect(await store.deleteIdentity('8:acs:r_3', 6000)).toBe('already-deleted');
+      expect(await store.deleteIdentity('8:acs:r_never', 6000)).toBe('not-found');
+      expect((await store.getIdentity('8:acs:r_3'))?.deletedAtMs).toBe(5000);
+      expect(await store.revokeTokens('8:acs:r_3', 999)).toBeUndefined();
+    });
+
+    it('rotates an access key: new generation and signing key, the old signing key retired but still readable', async () => {
+      const before = (await store.getAccessKeys()).find((k) => k.name === 'primary');
+      const rotated = await store.rotateAccessKey('primary', 'bmV3IGtleQ==', spareKey, 7000);
+      expect(rotated).toMatchObject({
+        name: 'primary',
+        generation: 2,
+        secret: 'bmV3IGtleQ==',
+        kid: spareKey.kid,
+      });
+      const old = await store.getSigningKey(before?.kid ?? '');
+      expect(old?.retiredAtMs).toBe(7000);
+      expect((await store.getSigningKey(spareKey.kid))?.generation).toBe(2);
+      const active = (await store.listActiveSigningKeys()).map((k) => k.kid);
+      expect(active).toContain(spareKey.kid);
+      expect(active).not.toContain(before?.kid);
+      expect((await store.getAccessKeys()).find((k) => k.name === 'secondary')?.generation).toBe(1);
+    });
+
+    it('shows every acknowledged write to another connection and after a reopen', async () => {
+      const other = await b.open();
+      try {
+        await other.createIdentity('8:acs:r_4', 1000);
+        expect(await store.getIdentity('8:acs:r_4')).toMatchObject({ id: '8:acs:r_4' });
+        await store.revokeTokens('8:acs:r_4', 77);
+        expect((await other.getIdentity('8:acs:r_4'))?.revokedBeforeSec).toBe(77);
+      } finally {
+        await other.close();
+      }
+      const resource = await store.getResource();
+      const keys = await store.getAccessKeys();
+      await store.close();
+      store = await b.open();
+      expect(await store.getResource()).toEqual(resource);
+      expect(await store.getAccessKeys()).toEqual(keys);
+      expect((await store.getIdentity('8:acs:r_2'))?.revokedBeforeSec).toBe(200);
+      expect((await store.getIdentity('8:acs:r_3'))?.deletedAtMs).toBe(5000);
+      expect((await store.getIdentity('8:acs:r_4'))?.revokedBeforeSec).toBe(77);
+    });
+  });
+}
+
+conformance('SQLite', async () => {
+  const dir = await tempDir();
+  const file = join(dir.path, 'emulator.sqlite');
+  return { open: async () => new SqliteStore(file), cleanup: () => dir.remove() };
+});
+
+const url = testDatabaseUrl();
+if (url) {
+  conformance('PostgreSQL', async () => {
+    const schema = uniqueSchema('conf');
+    return { open: () => PostgresStore.connect(url, schema), cleanup: () => dropSchema(url, schema) };
+  });
+}
