@@ -1,0 +1,59 @@
+/**
+ * The demo's one error class, used by its server and its web app. Codes map to what the user sees in one place
+ * (`problemText` in the app's `errors-view.ts`).
+ */
+export const DEMO_ERROR_CODES = [
+  'INVALID_OPTIONS',
+  'PORT_IN_USE',
+  'NOT_BUILT',
+  'GATEWAY_DOWN',
+  'EMULATOR_DOWN',
+  'SERVICE_UNAVAILABLE',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_INPUT',
+  'NOT_FOUND',
+  'THROTTLED',
+  'UNEXPECTED',
+] as const;
+
+export type DemoErrorCode = (typeof DEMO_ERROR_CODES)[number];
+
+export class DemoError extends Error {
+  readonly code: DemoErrorCode;
+
+  constructor(code: DemoErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'DemoError';
+    this.code = code;
+  }
+}
+
+export function isDemoError(e: unknown): e is DemoError {
+  return e instanceof DemoError;
+}
+
+/** Turns any thrown value into a DemoError, keeping the original as `cause`. */
+export function toDemoError(e: unknown): DemoError {
+  if (isDemoError(e)) return e;
+  const code = (e as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE') {
+    const port = (e as { port?: unknown }).port;
+    const which = typeof port === 'number' ? `Port ${port}` : 'The port';
+    return new DemoError(
+      'PORT_IN_USE',
+      `${which} is already in use. Stop what uses it or choose another port.`,
+      {
+        cause: e,
+      },
+    );
+  }
+  // fetch() rejects with a TypeError when nothing answers (connection refused, server gone).
+  if (e instanceof TypeError && /fetch|network/i.test(e.message)) {
+    return new DemoError('GATEWAY_DOWN', 'The demo server is not answering. Is npm start still running?', {
+      cause: e,
+    });
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return new DemoError('UNEXPECTED', `Something unexpected went wrong: ${message}`, { cause: e });
+}

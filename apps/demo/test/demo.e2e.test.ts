@@ -1,0 +1,362 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startGateway } from '@acs-identity/graphql';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDemoServer } from '../src/server/index.js';
+import { type Stack, startStack, stopStack } from './stack.js';
+
+/**
+ * The whole stack as `npm start` runs it (scripts/start.mjs: emulator over HTTPS, gateway in development mode, demo
+ * server), driven in real Chromium. Screenshots go to apps/demo/test-results/.
+ */
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const HAS_CHROMIUM = existsSync(CHROMIUM);
+const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
+const STATIC_DIR = fileURLToPath(new URL('../dist/client/', import.meta.url));
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+if (!HAS_CHROMIUM) {
+  if (process.env.CI) {
+    describe('the demo in Chromium', () => {
+      it('needs Chromium in CI', () => {
+        throw new Error(`Chromium is missing at ${CHROMIUM}. CI must install it (apt-get install chromium).`);
+      });
+    });
+  } else {
+    console.warn(
+      `\n!!! SKIPPING the demo's browser tests: no Chromium at ${CHROMIUM}. Install Debian's chromium or set ` +
+        'CHROMIUM_PATH. (In CI this fails.)\n',
+    );
+  }
+}
+
+const journals = new WeakMap<Page, string[]>();
+
+/** Records what a page logs, throws and requests from the gateway, for the messages of failed waits. */
+function watch(page: Page): Page {
+  const journal: string[] = [];
+  journals.set(page, journal);
+  page.on('console', (m) => journal.push(`console.${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => journal.push(`pageerror: ${e.message}`));
+  page.on('response', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (!path.startsWith('/assets/')) journal.push(`${r.request().method()} ${path} -> ${r.status()}`);
+  });
+  page.on('framenavigated', (f) => {
+    if (f === page.mainFrame()) journal.push(`navigated ${f.url()}`);
+  });
+  return page;
+}
+
+/** Waits for `selector`; on timeout the error says what the page showed instead (banner, refresher log). */
+async function see(page: Page, selector: string): Promise<void> {
+  try {
+    await page.locator(selector).first().waitFor({ timeout: 20_000 });
+  } catch (cause) {
+    const text = async (s: string) =>
+      (await page.locator(s).count()) > 0 ? ((await page.locator(s).textContent()) ?? '') : '';
+    const message =
+      `${selector} did not appear.\nBanner: ${await text('#banner')}\nRefresher: ${await text('[data-testid=event-log]')}` +
+      `\nPage: ${await text('main')}\nJournal:\n${(journals.get(page) ?? []).join('\n')}`;
+    // Tokens stay out of test output.
+    throw new Error(message.replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '<token>'), { cause });
+  }
+}
+
+async function tokenOf(page: Page): Promise<string> {
+  return (await page.locator('[data-testid=token]').getAttribute('data-token')) ?? '';
+}
+
+async function expiryOf(page: Page): Promise<number> {
+  return Number(await page.locator('[data-testid=expires-on]').getAttribute('data-exp'));
+}
+
+function claimsOf(token: string): { iat: number; exp: number; skypeid: string } {
+  const payload = token.split('.')[1] ?? '';
+  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+    iat: number;
+    exp: number;
+    skypeid: string;
+  };
+}
+
+describe.skipIf(!HAS_CHROMIUM)('the demo in Chromium', () => {
+  let dataDir: string;
+  let userDataDir: string;
+  let stack: Stack | undefined;
+  let context: BrowserContext | undefined;
+
+  beforeAll(async () => {
+    await mkdir(RESULTS, { recursive: true });
+    dataDir = await mkdtemp(join(tmpdir(), 'acs-demo-data-'));
+    userDataDir = await mkdtemp(join(tmpdir(), 'acs-demo-chromium-'));
+    stack = await startStack(dataDir);
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      headless: true,
+      viewport: { width: 1280, height: 900 },
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    if (stack !== undefined) {
+      const code = await stopStack(stack);
+      expect(code, stack.output()).toBe(0);
+      expect(stack.output()).toContain('stopped.');
+    }
+    await rm(userDataDir, { recursive: true, force: true });
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('signs in, refreshes before expiry, revokes, and lets one tab refresh for all', async () => {
+    if (context === undefined || stack === undefined) throw new Error('the stack did not start');
+    expect(stack.output()).not.toContain('Not started');
+    const page = watch(context.pages()[0] ?? (await context.newPage()));
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.clock.install();
+    await page.goto(stack.demoUrl);
+
+    // Sign in and see a token for alice's own ACS identity.
+    await page.getByRole('button', { name: 'Sign in as alice' }).click();
+    await see(page, '[data-testid=token][data-token]');
+    const first = await tokenOf(page);
+    const firstExpiry = await expiryOf(page);
+    expect(await page.locator('[data-testid=identity]').textContent()).toBe(`8:${claimsOf(first).skypeid}`);
+    expect(await page.locator('[data-testid=scopes]').textContent()).toBe('chatvoip');
+    expect(claimsOf(first).exp - claimsOf(first).iat).toBe(60 * 60);
+    await see(page, '[data-testid=leader][data-leader=true]');
+    await page.screenshot({ path: join(RESULTS, '01-signed-in.png'), fullPage: true });
+
+    // The emulator stamps whole seconds: let the real clock pass the first token's second, so a new token expires
+    // later than the first.
+    const untilNextSecond = (claimsOf(first).iat + 1) * 1000 - Date.now();
+    if (untilNextSecond > 0) await new Promise((resolve) => setTimeout(resolve, untilNextSecond));
+
+    // Move the page clock to just before the earliest refresh point: still the same token.
+    const next = page.locator('[data-testid=next-refresh]');
+    const earliest = Number(await next.getAttribute('data-earliest'));
+    const latest = Number(await next.getAttribute('data-latest'));
+    expect(latest - earliest).toBeLessThanOrEqual(0.05 * 50 * 60_000 + 1);
+    const pageNow = await page.evaluate(() => Date.now());
+    await page.clock.fastForward(Math.floor(earliest - pageNow - 5000));
+    expect((await tokenOf(page)).slice(-16)).toBe(first.slice(-16));
+
+    // Past the refresh point: the refresher fetched a new token with a later expiry.
+    await page.clock.fastForward(Math.ceil(latest - earliest + 10_000));
+    await see(page, `[data-testid=token]:not([data-token-tail="${first.slice(-16)}"])`);
+    const second = await tokenOf(page);
+    expect(await expiryOf(page)).toBeGreaterThan(firstExpiry);
+    expect(claimsOf(second).skypeid).toBe(claimsOf(first).skypeid);
+    expect(await page.locator('[data-testid=event-log] li[data-type=refreshed]').count()).toBe(2);
+    await page.screenshot({ path: join(RESULTS, '02-refreshed.png'), fullPage: true });
+
+    // Revoke: the emulator reports the old token invalid, and a new, valid token replaces it.
+    await page.getByRole('button', { name: 'Revoke my tokens' }).click();
+    const verdict = page.locator('[data-testid=revocation-verdict]');
+    await verdict.waitFor();
+    expect(await verdict.getAttribute('data-valid')).toBe('false');
+    expect(await verdict.getAttribute('data-reason')).toBe('revoked');
+    await see(page, `[data-testid=token]:not([data-token-tail="${second.slice(-16)}"])`);
+    const third = await tokenOf(page);
+    const check = await page.evaluate(async (token) => {
+      const res = await fetch('/emulator/verify-token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token }),
+      });
+      return (await res.json()) as { valid: boolean };
+    }, third);
+    expect(check.valid).toBe(true);
+    await page.screenshot({ path: join(RESULTS, '03-revoked.png'), fullPage: true });
+
+    // A second tab shares the token and says that the first tab does the refreshing.
+    const tab = watch(await context.newPage());
+    tab.on('pageerror', (e) => errors.push(e.message));
+    await tab.clock.install({ time: await page.evaluate(() => Date.now()) });
+    await tab.goto(stack.demoUrl);
+    await see(tab, '[data-testid=leader][data-leader=false]');
+    expect(await tab.locator('[data-testid=leader]').textContent()).toBe(
+      'Another tab refreshes the token; this tab receives it.',
+    );
+    await see(tab, `[data-testid=token][data-token-tail="${third.slice(-16)}"]`);
+    expect(await page.locator('[data-testid=leader]').getAttribute('data-leader')).toBe('true');
+    await tab.screenshot({ path: join(RESULTS, '04-second-tab.png'), fullPage: true });
+    await tab.close();
+
+    // Readable on a phone: nothing wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(RESULTS, '09-phone.png'), fullPage: true });
+
+    expect(errors).toEqual([]);
+  });
+
+  it('runs every admin operation with the development admin key', async () => {
+    if (context === undefined || stack === undefined) throw new Error('the stack did not start');
+    const page = watch(await context.newPage());
+    await page.goto(`${stack.demoUrl}#/admin`);
+    const section = (name: string) => page.locator('section', { has: page.getByRole('heading', { name }) });
+
+    const create = section('Create a user');
+    await create.getByRole('button', { name: 'Create', exact: true }).click();
+    const createdText = await create.locator('[data-testid=admin-result]').textContent();
+    const created = JSON.parse(createdText ?? '{}') as { rawId: string; token: { scopes: string[] } };
+    expect(created.rawId).toMatch(/^8:acs:/);
+    expect(created.token.scopes).toEqual(['CHAT', 'VOIP']);
+
+    // Issue with chosen scopes and lifetime for the user just created (picked from the list).
+    await page.locator('[data-testid=admin-users] button').first().click();
+    const issue = section('Issue a token');
+    await issue.getByRole('checkbox', { name: 'voip', exact: true }).uncheck();
+    await issue.getByRole('checkbox', { name: 'chat.join', exact: true }).check();
+    await issue.getByLabel(/Lifetime in minutes/).fill('90');
+    await issue.getByRole('button', { name: 'Issue' }).click();
+    const issued = JSON.parse((await issue.locator('[data-testid=admin-result]').textContent()) ?? '{}') as {
+      scopes: string[];
+    };
+    expect(issued.scopes).toEqual(['CHAT', 'CHAT_JOIN']);
+
+    // A lifetime the service refuses gets the service's own explanation.
+    await issue.getByLabel(/Lifetime in minutes/).fill('59');
+    await issue.getByRole('button', { name: 'Issue' }).click();
+    await issue.locator('[data-problem=BAD_INPUT]').waitFor();
+    expect(await issue.locator('[data-problem=BAD_INPUT]').textContent()).toBe(
+      'Check your input. ExpiresInMinutes value 59 is invalid. Value must be within the [60, 1440] interval.',
+    );
+
+    const manage = section('Revoke or delete');
+    await manage.getByRole('button', { name: 'Revoke tokens' }).click();
+    await manage.getByText('"revokeTokens": true').waitFor();
+    await manage.getByRole('button', { name: 'Delete user' }).click();
+    await manage.getByText('"deleteUser": true').waitFor();
+
+    const parse = section('Parse a raw id');
+    await parse.getByRole('textbox', { name: 'Raw id' }).fill(created.rawId);
+    await parse.getByRole('button', { name: 'Parse' }).click();
+    await parse.getByText('COMMUNICATION_USER').waitFor();
+    // An Entra token nobody issued is refused, with a message.
+    const teams = section('Exchange a Teams token');
+    await teams
+      .getByLabel('Entra access token of the Teams user')
+      .fill('eyJhbGciOiJSUzI1NiJ9.eyJvaWQiOiJ4In0.c2ln');
+    await teams.getByLabel('Entra application (client) id').fill('11111111-1111-4111-8111-111111111111');
+    await teams.getByLabel('Teams user object id (oid)').fill('22222222-2222-4222-8222-222222222222');
+    await teams.getByRole('button', { name: 'Exchange' }).click();
+    await teams.locator('[data-problem]').waitFor();
+
+    await page.screenshot({ path: join(RESULTS, '05-admin.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.close();
+  });
+
+  it('asks to sign in again when the gateway refuses the sign-in', async () => {
+    if (context === undefined || stack === undefined) throw new Error('the stack did not start');
+    // Alone: a tab that sees the refusal first signs every other tab out.
+    for (const other of context.pages()) await other.close();
+    const page = watch(await context.newPage());
+    // A sign-in token the gateway did not sign (as after a gateway restart with new development keys), in place
+    // before the app reads it.
+    const forged = `${Buffer.from('{"alg":"RS256","typ":"JWT"}').toString('base64url')}.${Buffer.from(
+      JSON.stringify({ iss: 'urn:acs-identity:gateway:dev', sub: 'mallory', exp: 4_000_000_000 }),
+    ).toString('base64url')}.c2ln`;
+    await page.addInitScript((token) => {
+      localStorage.setItem('acs-identity-demo.sign-in', JSON.stringify({ user: 'mallory', token }));
+    }, forged);
+    await page.goto(stack.demoUrl);
+    await see(page, '[data-problem=UNAUTHENTICATED]');
+    expect(await page.locator('#banner').textContent()).toContain('Your sign-in has expired');
+    await page.getByRole('button', { name: 'Sign in as alice' }).waitFor();
+    await page.screenshot({ path: join(RESULTS, '06-sign-in-refused.png'), fullPage: true });
+    await page.close();
+  });
+});
+
+describe.skipIf(!HAS_CHROMIUM)('the demo without its gateway', () => {
+  it('says that the gateway is down and how to start it', async () => {
+    const demo = await createDemoServer({ gatewayUrl: 'http://127.0.0.1:9/', staticDir: STATIC_DIR });
+    const { url } = await demo.listen();
+    const userDataDir = await mkdtemp(join(tmpdir(), 'acs-demo-chromium-'));
+    const context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      headless: true,
+    });
+    try {
+      const page = watch(context.pages()[0] ?? (await context.newPage()));
+      await page.goto(url);
+      await see(page, '[data-problem=GATEWAY_DOWN]');
+      expect(await page.locator('#banner').textContent()).toContain('The gateway is not reachable');
+      expect(await page.locator('[data-service=gateway]').getAttribute('data-state')).toBe('down');
+      await page.getByRole('button', { name: 'Sign in as bob' }).click();
+      await see(page, '[data-problem=GATEWAY_DOWN]');
+      await page.screenshot({ path: join(RESULTS, '07-gateway-down.png'), fullPage: true });
+    } finally {
+      await context.close();
+      await demo.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(!HAS_CHROMIUM)('the demo without its emulator', () => {
+  it('says that the emulator is down while the refresher keeps retrying', async () => {
+    // A real gateway in development mode whose back end (the emulator) does not answer.
+    const gateway = await startGateway({
+      env: {},
+      dev: true,
+      port: 0,
+      dataDir: await mkdtemp(join(tmpdir(), 'acs-demo-gateway-')),
+      connectionString: `endpoint=https://127.0.0.1:9/;accesskey=${Buffer.alloc(64, 7).toString('base64')}`,
+      logSink: () => {},
+    });
+    const demo = await createDemoServer({
+      gatewayUrl: gateway.url,
+      emulatorEndpoint: 'https://127.0.0.1:9/',
+      staticDir: STATIC_DIR,
+    });
+    const { url } = await demo.listen();
+    const userDataDir = await mkdtemp(join(tmpdir(), 'acs-demo-chromium-'));
+    const context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      headless: true,
+    });
+    try {
+      const page = watch(context.pages()[0] ?? (await context.newPage()));
+      await page.goto(url);
+      await see(page, '[data-problem=EMULATOR_DOWN]');
+      expect(await page.locator('#banner').textContent()).toContain('The ACS emulator is not reachable');
+      expect(await page.locator('[data-service=emulator]').getAttribute('data-state')).toBe('down');
+      expect(await page.locator('[data-service=gateway]').getAttribute('data-state')).toBe('up');
+      // Signing in works (the gateway answers); getting a token fails and is retried, with no unhandled error.
+      await page.getByRole('button', { name: 'Sign in as bob' }).click();
+      await see(page, '[data-testid=event-log] li[data-type=retrying]');
+      expect(await page.locator('[data-testid=token-pending]').count()).toBe(1);
+      await page.screenshot({ path: join(RESULTS, '08-emulator-down.png'), fullPage: true });
+      expect(journals.get(page)?.filter((line) => line.startsWith('pageerror'))).toEqual([]);
+    } finally {
+      await context.close();
+      await demo.close();
+      await gateway.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    }
+  });
+});
