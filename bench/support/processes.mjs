@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { repoRoot } from '../lib.mjs';
 
 /** Spawns `node script args` and resolves with the first JSON line it prints, plus a stop function. */
-export async function startJsonChild(script, args, { env = process.env, timeoutMs = 60_000 } = {}) {
-  const child = spawn(process.execPath, [script, ...args], {
+export async function startJsonChild(script, args, { env = process.env, timeoutMs = 60_000, nodeArgs = [] } = {}) {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

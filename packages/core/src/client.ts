@@ -3,7 +3,7 @@
  * plus a `TokenCredential`. Node entry.
  */
 import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import {
   CommunicationIdentityClient,
   type CommunicationIdentityClientOptions,
@@ -338,7 +338,13 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
     apiVersion: o.apiVersion,
   };
   if (o.insecure) sdkOptions.allowInsecureConnection = true;
-  if (o.ca) sdkOptions.tlsOptions = { ca: o.ca };
+  if (o.ca) {
+    // One secure context per client, handed to the agent instead of the `ca` list: Node's https agent keys its
+    // connection pool by a string that concatenates every `ca` entry (the public roots plus ours) on every request,
+    // and builds a fresh context per connection; a prebuilt context avoids both (a third of the gateway's CPU).
+    const secureContext = createSecureContext({ ca: o.ca });
+    sdkOptions.tlsOptions = { secureContext } as NonNullable<CommunicationIdentityClientOptions['tlsOptions']>;
+  }
   if (o.retry) sdkOptions.retryOptions = o.retry;
   const policies: NonNullable<CommunicationIdentityClientOptions['additionalPolicies']> = [];
   if (o.loopback) policies.push({ policy: loopbackWithoutProxyPolicy, position: 'perRetry' });
