@@ -4,7 +4,7 @@
  * swapping in core is a change to this file only.
  */
 
-const SCOPE_ENUM_NAMES = ['CHAT', 'VOIP', 'CHAT_JOIN', 'CHAT_JOIN_LIMITED', 'VOIP_JOIN'];
+const SCOPES = ['chat', 'voip', 'chat.join', 'chat.join.limited', 'voip.join'];
 
 /**
  * Turns scopes as users write them (`chat`, `chat.join`, `VOIP_JOIN`, any case) into the gateway's GraphQL enum names,
@@ -13,11 +13,9 @@ const SCOPE_ENUM_NAMES = ['CHAT', 'VOIP', 'CHAT_JOIN', 'CHAT_JOIN_LIMITED', 'VOI
 export function toScopeEnumNames(scopes: readonly string[]): string[] {
   const out = new Set<string>();
   for (const s of scopes) {
-    const name = String(s).trim().toUpperCase().replace(/\./g, '_');
-    if (!SCOPE_ENUM_NAMES.includes(name)) {
-      throw new Error(`unknown scope "${s}" (valid: chat, voip, chat.join, chat.join.limited, voip.join)`);
-    }
-    out.add(name);
+    const name = String(s).trim().toLowerCase().replace(/_/g, '.');
+    if (!SCOPES.includes(name)) throw new Error(`unknown scope "${s}" (valid: ${SCOPES.join(', ')})`);
+    out.add(name.toUpperCase().replace(/\./g, '_'));
   }
   if (!out.size) throw new Error('at least one scope is required');
   return [...out];

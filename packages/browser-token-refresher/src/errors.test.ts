@@ -12,6 +12,7 @@ describe('toTokenRefresherError', () => {
     [{ statusCode: 403, message: 'b' }, 'FORBIDDEN'],
     [{ code: 'UNAUTHENTICATED', message: 'core error' }, 'UNAUTHENTICATED'],
     [{ code: 'FORBIDDEN', message: 'core error' }, 'FORBIDDEN'],
+    [{ code: 'BAD_USER_INPUT', message: 'GraphQL error' }, 'INVALID_REQUEST'],
     [new TypeError('Failed to fetch'), 'SERVICE_UNAVAILABLE'],
     [{ status: 500 }, 'SERVICE_UNAVAILABLE'],
     ['a string', 'SERVICE_UNAVAILABLE'],

@@ -12,7 +12,7 @@ const CODES = [
   'SERVICE_UNAVAILABLE',
   /** The token service answered something that is not a usable token; retried with backoff. */
   'INVALID_RESPONSE',
-  /** `getToken` was called after `dispose()`, or `dispose()` ended a pending call. */
+  /** `getToken` or `refresh` was called after `dispose()`, or `dispose()` ended a pending call. */
   'DISPOSED',
   /** The caller's abort signal fired (used when the signal carries no reason of its own). */
   'ABORTED',
@@ -31,9 +31,10 @@ export interface TokenRefresherErrorOptions {
 /** The one error class of this package. Messages never contain tokens or authorization headers. */
 export class TokenRefresherError extends Error {
   override readonly name = 'TokenRefresherError';
-  readonly code: TokenRefresherErrorCode;
-  readonly status: number | undefined;
-  readonly retryAfterMs: number | undefined;
+  // `declare`: assigned in the constructor only, so the bundle carries no class field declarations.
+  declare readonly code: TokenRefresherErrorCode;
+  declare readonly status: number | undefined;
+  declare readonly retryAfterMs: number | undefined;
 
   constructor(code: TokenRefresherErrorCode, message: string, options: TokenRefresherErrorOptions = {}) {
     super(message, options);
@@ -43,27 +44,34 @@ export class TokenRefresherError extends Error {
   }
 }
 
+/**
+ * What ends refreshing (fatal): HTTP statuses and GraphQL/`@acs-identity/core` error codes, mapped to our codes. Anything
+ * else is transient and retried.
+ */
+export const FATAL: Record<string, TokenRefresherErrorCode> = {
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  BAD_USER_INPUT: 'INVALID_REQUEST',
+};
+
 export function isTokenRefresherError(e: unknown): e is TokenRefresherError {
   return e instanceof TokenRefresherError;
 }
 
 /**
  * Turns anything a token source threw into a {@link TokenRefresherError}. An error with `status`/`statusCode` 401 or
- * 403, or `code` `UNAUTHENTICATED`/`FORBIDDEN` (as `@acs-identity/core` errors carry), becomes fatal; the rest is
- * `SERVICE_UNAVAILABLE` and is retried.
+ * 403, or `code` `UNAUTHENTICATED`/`FORBIDDEN` (as `@acs-identity/core` errors carry) or `BAD_USER_INPUT`, becomes
+ * fatal; the rest is `SERVICE_UNAVAILABLE` and is retried.
  */
 export function toTokenRefresherError(e: unknown): TokenRefresherError {
   if (isTokenRefresherError(e)) return e;
   const x = (e ?? {}) as { status?: unknown; statusCode?: unknown; code?: unknown; message?: unknown };
   const status = x.status ?? x.statusCode;
-  const code =
-    status === 401 || x.code === 'UNAUTHENTICATED'
-      ? 'UNAUTHENTICATED'
-      : status === 403 || x.code === 'FORBIDDEN'
-        ? 'FORBIDDEN'
-        : 'SERVICE_UNAVAILABLE';
-  return new TokenRefresherError(code, `Fetching a token failed: ${x.message ?? e}`, {
-    cause: e,
-    status: typeof status === 'number' ? status : undefined,
-  });
+  return new TokenRefresherError(
+    FATAL[status as string] ?? FATAL[x.code as string] ?? 'SERVICE_UNAVAILABLE',
+    `Fetching a token failed: ${x.message ?? e}`,
+    { cause: e, status: typeof status === 'number' ? status : undefined },
+  );
 }

@@ -1,16 +1,8 @@
-import { TokenRefresherError, type TokenRefresherErrorCode } from './errors.js';
+import { FATAL, TokenRefresherError } from './errors.js';
 import type { FetchToken, TokenRefresherEnvironment } from './options.js';
 
 const QUERY =
   'mutation($s:[TokenScope!]!,$m:Int){issueMyToken(scopes:$s,expiresInMinutes:$m){token expiresOn serverTime}}';
-
-const FATAL: Record<string, TokenRefresherErrorCode> = {
-  401: 'UNAUTHENTICATED',
-  403: 'FORBIDDEN',
-  UNAUTHENTICATED: 'UNAUTHENTICATED',
-  FORBIDDEN: 'FORBIDDEN',
-  BAD_USER_INPUT: 'INVALID_REQUEST',
-};
 
 interface GraphQLAnswer {
   data?: { issueMyToken?: { token: string; expiresOn: string; serverTime?: string } | null } | null;

@@ -172,7 +172,7 @@ export function normalizeOptions(options: TokenRefresherOptions): NormalizedOpti
     addEventListener?: unknown;
   };
   const env: TokenRefresherEnvironment = {
-    now: () => Date.now(),
+    now: Date.now,
     setTimeout: (f, t) => setTimeout(f, t),
     clearTimeout: (h) => clearTimeout(h as number),
     random: Math.random,

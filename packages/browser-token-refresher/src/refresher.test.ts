@@ -413,6 +413,377 @@ describe('dispose', () => {
   });
 });
 
+describe('refresh', () => {
+  it('fetches a new token even when the held one is fresh, and resolves it', async () => {
+    const { source, refresher, events } = setup();
+    await refresher.getToken();
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    await expect(refresher.refresh()).resolves.toEqual({
+      token: 'token-2',
+      expiresOnTimestamp: START + MINUTE + HOUR,
+    });
+    await expect(refresher.getToken()).resolves.toMatchObject({ token: 'token-2' });
+    expect(source.fetchToken).toHaveBeenCalledTimes(2);
+    expect(types(events)).toEqual(['refreshed', 'refreshed']);
+    // The plan follows the new token.
+    expect(refresher.nextRefreshAt).toBe(START + MINUTE + 50 * MINUTE);
+    refresher.dispose();
+  });
+
+  it('joins a request already in flight instead of starting another', async () => {
+    const { source, refresher } = setup();
+    source.manual = true;
+    const first = refresher.getToken();
+    const forced = [refresher.refresh(), refresher.refresh()];
+    await flush();
+    source.release();
+    expect((await Promise.all([first, ...forced])).map((t) => t.token)).toEqual([
+      'token-1',
+      'token-1',
+      'token-1',
+    ]);
+    expect(source.fetchToken).toHaveBeenCalledTimes(1);
+    refresher.dispose();
+  });
+
+  it('fetches at once while a retry is scheduled, and rejects like getToken after three failures', async () => {
+    const { source, refresher, events } = setup({ retryBaseMs: 60_000, retryMaxMs: 60_000 });
+    await refresher.getToken();
+    source.failWith = new Error('down');
+    const forced = refresher.refresh().catch((e: unknown) => e);
+    await flush();
+    expect(failedEvent(events).attempt).toBe(1);
+    // The next retry is 30-60 s away; a second refresh() does not wait for it.
+    const again = refresher.refresh().catch((e: unknown) => e);
+    await flush();
+    expect(source.fetchToken).toHaveBeenCalledTimes(3);
+    void refresher.refresh().catch(() => {});
+    await flush();
+    expect(await forced).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    source.failWith = undefined;
+    void refresher.refresh();
+    await flush();
+    expect(await again).toMatchObject({ token: 'token-5' });
+    refresher.dispose();
+  });
+
+  it('rejects at once on a fatal answer, and after dispose', async () => {
+    const { source, refresher } = setup();
+    await refresher.getToken();
+    source.failWith = Object.assign(new Error('signed out'), { status: 401 });
+    await expect(refresher.refresh()).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    refresher.dispose();
+    await expect(refresher.refresh()).rejects.toMatchObject({ code: 'DISPOSED' });
+    expect(source.fetchToken).toHaveBeenCalledTimes(2);
+  });
+
+  it.each([
+    ['Web Locks', true],
+    ['BroadcastChannel alone', false],
+  ])(
+    'called in a following tab, has the leader fetch once; every tab adopts the new token (%s)',
+    async (_, withLocks) => {
+      const source = fakeSource();
+      const { BroadcastChannel } = fakeBroadcastChannels();
+      const locks = withLocks ? fakeLocks() : undefined;
+      const t = [0, 1, 2].map((i) =>
+        createTokenRefresher({
+          fetchToken: source.fetchToken,
+          jitter: 0,
+          channelName: 'test',
+          environment: fakeEnvironment(fakePage(), { BroadcastChannel, locks, random: () => (i + 1) / 10 }),
+        }),
+      );
+      await vi.advanceTimersByTimeAsync(withLocks ? 0 : 5000);
+      expect(t.map((x) => x.isLeader)).toEqual([true, false, false]);
+      await Promise.all(t.map((x) => x.getToken()));
+      expect(source.fetchToken).toHaveBeenCalledTimes(1);
+      await vi.advanceTimersByTimeAsync(MINUTE);
+      await expect(t[2]?.refresh()).resolves.toMatchObject({ token: 'token-2' });
+      await flush();
+      expect(source.fetchToken).toHaveBeenCalledTimes(2);
+      expect((await Promise.all(t.map((x) => x.getToken()))).map((x) => x.token)).toEqual([
+        'token-2',
+        'token-2',
+        'token-2',
+      ]);
+      // Every tab reports the leader's plan for the new token.
+      expect(t.map((x) => x.nextRefreshAt)).toEqual(Array(3).fill(Date.now() + 50 * MINUTE));
+      for (const x of t) x.dispose();
+    },
+  );
+});
+
+describe('refresh across tabs', () => {
+  function tabsOn(fetchToken: ReturnType<typeof fakeSource>['fetchToken']) {
+    const { BroadcastChannel } = fakeBroadcastChannels();
+    const locks = fakeLocks();
+    return (i: number) =>
+      createTokenRefresher({
+        fetchToken,
+        jitter: 0,
+        channelName: 'test',
+        environment: fakeEnvironment(fakePage(), { BroadcastChannel, locks, random: () => (i + 1) / 10 }),
+      });
+  }
+
+  it('does not settle for the old token the leader sends another tab meanwhile', async () => {
+    const source = fakeSource();
+    const tab = tabsOn(source.fetchToken);
+    const [leader, follower] = [tab(0), tab(1)];
+    await flush();
+    await follower?.getToken();
+    source.manual = true;
+    let forced: string | undefined;
+    void follower?.refresh().then((t) => {
+      forced = t.token;
+    });
+    await flush();
+    // A tab opened now asks for a token; the leader answers with the token it holds, which reaches every tab.
+    const late = tab(2);
+    await expect(late.getToken()).resolves.toMatchObject({ token: 'token-1' });
+    await flush();
+    expect(forced).toBeUndefined();
+    source.release();
+    await flush();
+    expect(forced).toBe('token-2');
+    expect(source.fetchToken).toHaveBeenCalledTimes(2);
+    for (const x of [leader, follower, late]) x?.dispose();
+  });
+
+  it('adopts what the leader fetched even when the service handed out the same token again', async () => {
+    // The emulator issues the same token within one second of its clock.
+    const expiresOn = START + HOUR;
+    const source = fakeSource();
+    source.fetchToken.mockImplementation(async () => ({ token: 'same', expiresOn }));
+    const tab = tabsOn(source.fetchToken);
+    const [leader, follower] = [tab(0), tab(1)];
+    const refreshed: unknown[] = [];
+    follower?.on('refreshed', (e) => refreshed.push(e));
+    await flush();
+    await follower?.getToken();
+    await expect(follower?.refresh()).resolves.toEqual({ token: 'same', expiresOnTimestamp: expiresOn });
+    expect(source.fetchToken).toHaveBeenCalledTimes(2);
+    expect(refreshed).toHaveLength(2);
+    for (const x of [leader, follower]) x?.dispose();
+  });
+});
+
+describe('nextRefreshAt', () => {
+  it('is the planned refresh, then the next retry; undefined with no token, in flight, after fatal and dispose', async () => {
+    const { source, refresher, events } = setup();
+    expect(refresher.nextRefreshAt).toBeUndefined();
+    source.manual = true;
+    const first = refresher.getToken();
+    await flush();
+    expect(refresher.nextRefreshAt).toBeUndefined();
+    source.release();
+    await first;
+    expect(refresher.nextRefreshAt).toBe(START + 50 * MINUTE);
+    source.manual = false;
+    source.failWith = new Error('down');
+    await vi.advanceTimersByTimeAsync(50 * MINUTE);
+    expect(refresher.nextRefreshAt).toBe(failedEvent(events).nextRetryAt);
+    source.failWith = Object.assign(new Error('signed out'), { status: 401 });
+    await vi.advanceTimersByTimeAsync(failedEvent(events).nextRetryAt - Date.now());
+    expect(refresher.state).toBe('fatal');
+    expect(refresher.nextRefreshAt).toBeUndefined();
+    source.failWith = undefined;
+    await refresher.refresh();
+    expect(refresher.nextRefreshAt).toBe(Date.now() + 50 * MINUTE);
+    refresher.dispose();
+    expect(refresher.nextRefreshAt).toBeUndefined();
+  });
+
+  it('in a following tab, is the leading tab’s plan and its next retry', async () => {
+    const source = fakeSource();
+    const { BroadcastChannel } = fakeBroadcastChannels();
+    const locks = fakeLocks();
+    const [leader, follower] = [0.1, 0.9].map((r) =>
+      createTokenRefresher({
+        fetchToken: source.fetchToken,
+        jitter: 0.1,
+        channelName: 'test',
+        environment: fakeEnvironment(fakePage(), { BroadcastChannel, locks, random: () => r }),
+      }),
+    );
+    if (!leader || !follower) throw new Error('two tabs expected');
+    await flush();
+    expect(follower.nextRefreshAt).toBeUndefined();
+    await follower.getToken();
+    expect(leader.nextRefreshAt).toBe(START + 50 * MINUTE * (1 - 0.1 * 0.1));
+    expect(follower.nextRefreshAt).toBe(leader.nextRefreshAt);
+    source.failWith = new Error('down');
+    await vi.advanceTimersByTimeAsync((leader.nextRefreshAt ?? 0) - Date.now());
+    await flush();
+    expect(leader.state).toBe('retrying');
+    expect(follower.nextRefreshAt).toBe(leader.nextRefreshAt);
+    expect(follower.nextRefreshAt).toBeGreaterThan(Date.now());
+    leader.dispose();
+    follower.dispose();
+  });
+});
+
+describe('dispose from inside an event listener', () => {
+  /** Records unhandled rejections and uncaught exceptions until `stop()`, which lets Node report them first. */
+  function catchUncaught() {
+    const seen: unknown[] = [];
+    const onError = (e: unknown) => seen.push(e);
+    process.prependListener('unhandledRejection', onError);
+    process.prependListener('uncaughtException', onError);
+    return async () => {
+      await flush();
+      await settleNode();
+      process.off('unhandledRejection', onError);
+      process.off('uncaughtException', onError);
+      return seen;
+    };
+  }
+
+  /** A leading tab sharing a channel (Web Locks or not) with a follower, whose `type` listener disposes it. */
+  async function leaderDisposingOn(type: keyof TokenRefresherEvents, withLocks: boolean) {
+    const source = fakeSource();
+    const { BroadcastChannel, posted } = fakeBroadcastChannels();
+    const locks = withLocks ? fakeLocks() : undefined;
+    const make = (i: number) =>
+      createTokenRefresher({
+        fetchToken: source.fetchToken,
+        jitter: 0,
+        channelName: 'test',
+        environment: fakeEnvironment(fakePage(), { BroadcastChannel, locks, random: () => (i + 1) / 10 }),
+      });
+    const leader = make(0);
+    let disposals = 0;
+    leader.on(type, () => {
+      disposals++;
+      leader.dispose();
+    });
+    const follower = make(1);
+    return { source, posted, leader, follower, disposals: () => disposals };
+  }
+
+  it.each([
+    ['Web Locks', true],
+    ['BroadcastChannel alone', false],
+  ])('posts nothing to the closed channel and leaves nothing unhandled (%s)', async (_, withLocks) => {
+    const triggers: [keyof TokenRefresherEvents, (s: ReturnType<typeof fakeSource>) => void][] = [
+      ['leadership', () => {}],
+      ['refreshed', () => {}],
+      [
+        'failed',
+        (s) => {
+          s.failWith = new Error('down');
+        },
+      ],
+      [
+        'fatal',
+        (s) => {
+          s.failWith = Object.assign(new Error('signed out'), { status: 401 });
+        },
+      ],
+    ];
+    for (const [type, arrange] of triggers) {
+      const stop = catchUncaught();
+      const { source, posted, leader, follower, disposals } = await leaderDisposingOn(type, withLocks);
+      arrange(source);
+      await vi.advanceTimersByTimeAsync(withLocks ? 0 : 5000);
+      const call = leader.getToken().catch((e: unknown) => e);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(disposals(), type).toBe(1);
+      expect(await call, type).toMatchObject({ code: 'DISPOSED' });
+      expect(leader.state, type).toBe('disposed');
+      follower.dispose();
+      const calls = source.fetchToken.mock.calls.length;
+      const messages = posted.length;
+      expect(vi.getTimerCount(), type).toBe(0);
+      await vi.advanceTimersByTimeAsync(48 * HOUR);
+      expect(source.fetchToken, type).toHaveBeenCalledTimes(calls);
+      expect(posted.length, type).toBe(messages);
+      expect(await stop(), type).toEqual([]);
+      expect(leader.isLeader, type).toBe(false);
+    }
+  });
+
+  it.each([
+    ['fatal', Object.assign(new Error('signed out'), { status: 401 }), { code: 'UNAUTHENTICATED' }],
+    ['refreshed', undefined, { token: 'token-1' }],
+  ] as const)(
+    'tells the other tabs before a %s listener disposes the leader',
+    async (type, failWith, outcome) => {
+      const { source, leader, follower } = await leaderDisposingOn(type, true);
+      source.failWith = failWith;
+      await flush();
+      const waiting = follower.getToken().catch((e: unknown) => e);
+      await flush();
+      expect(leader.state).toBe('disposed');
+      expect(await waiting).toMatchObject(outcome);
+      expect(source.fetchToken).toHaveBeenCalledTimes(1);
+      follower.dispose();
+    },
+  );
+
+  it('neither fetches nor leaves a timer when an expired listener disposes during a wake-up or getToken', async () => {
+    for (const via of ['timer', 'getToken'] as const) {
+      vi.setSystemTime(START);
+      const stop = catchUncaught();
+      const { source, refresher } = setup();
+      await refresher.getToken();
+      refresher.on('expired', () => refresher.dispose());
+      vi.setSystemTime(START + 2 * HOUR);
+      if (via === 'timer') await vi.advanceTimersByTimeAsync(30_000);
+      else await expect(refresher.getToken(), via).rejects.toMatchObject({ code: 'DISPOSED' });
+      expect(refresher.state, via).toBe('disposed');
+      expect(vi.getTimerCount(), via).toBe(0);
+      await vi.advanceTimersByTimeAsync(48 * HOUR);
+      expect(source.fetchToken, via).toHaveBeenCalledTimes(1);
+      expect(await stop(), via).toEqual([]);
+    }
+  });
+
+  it('stays disposed when a leadership listener disposes while the tab says goodbye on pagehide', async () => {
+    const stop = catchUncaught();
+    const { BroadcastChannel } = fakeBroadcastChannels();
+    const page = fakePage();
+    const refresher = createTokenRefresher({
+      fetchToken: fakeSource().fetchToken,
+      channelName: 'test',
+      environment: fakeEnvironment(page, { BroadcastChannel }),
+    });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(refresher.isLeader).toBe(true);
+    refresher.on('leadership', () => refresher.dispose());
+    page.window.dispatchEvent(new Event('pagehide'));
+    expect(refresher.state).toBe('disposed');
+    expect(vi.getTimerCount()).toBe(0);
+    expect(await stop()).toEqual([]);
+  });
+
+  it('ignores a token that arrives after dispose from a source that does not honour the abort signal', async () => {
+    const stop = catchUncaught();
+    const { BroadcastChannel, posted } = fakeBroadcastChannels();
+    let answer: (t: string) => void = () => {};
+    const refresher = createTokenRefresher({
+      fetchToken: () =>
+        new Promise<string>((r) => {
+          answer = r;
+        }),
+      channelName: 'test',
+      environment: fakeEnvironment(fakePage(), { BroadcastChannel, locks: fakeLocks() }),
+    });
+    await flush();
+    const call = refresher.getToken().catch((e: unknown) => e);
+    await flush();
+    refresher.dispose();
+    const messages = posted.length;
+    answer('{"token":"late"}');
+    await flush();
+    expect(await call).toMatchObject({ code: 'DISPOSED' });
+    expect(posted.length).toBe(messages);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(await stop()).toEqual([]);
+  });
+});
+
 describe('several tabs', () => {
   function tabs(count: number, withLocks: boolean, options: Partial<TokenRefresherOptions> = {}) {
     const source = fakeSource();

@@ -1,4 +1,4 @@
-import { TokenRefresherError, type TokenRefresherErrorCode, toTokenRefresherError } from './errors.js';
+import { FATAL, TokenRefresherError, type TokenRefresherErrorCode, toTokenRefresherError } from './errors.js';
 import { type HeldToken, normalizeOptions, type TokenRefresherOptions, toHeldToken } from './options.js';
 import { backoffDelay, refreshDelay } from './schedule.js';
 
@@ -53,11 +53,26 @@ export interface TokenRefresherEvents {
 export interface TokenRefresher {
   /** Resolves a token valid for more than `minValidityMs`, waiting for a fresh one when needed. */
   getToken(options?: GetTokenOptions): Promise<AccessToken>;
-  /** Stops all timers, listeners and requests, hands leadership over, and rejects pending `getToken` calls. */
+  /**
+   * Gets a new token now, for every tab sharing the channel (after a revocation, or when the app wants new claims):
+   * the leading tab fetches once (joining a request already in flight) and the others adopt its token. Resolves the
+   * new token; rejects like `getToken` (fatal errors at once, transient ones after three failed attempts).
+   */
+  refresh(options?: GetTokenOptions): Promise<AccessToken>;
+  /**
+   * Stops all timers, listeners and requests, hands leadership over, and rejects pending calls. Safe to call at any
+   * time, also from inside an event listener; afterwards nothing runs and no event is emitted.
+   */
   dispose(): void;
   readonly state: TokenRefresherState;
-  /** Whether this tab is the one fetching tokens for every tab sharing the channel. */
+  /** Whether this tab is the one fetching tokens for every tab sharing the channel (false once disposed). */
   readonly isLeader: boolean;
+  /**
+   * When the next token request is planned (epoch ms, local clock): the proactive refresh or the next retry, of this
+   * tab or, in a following tab, of the leading tab. `undefined` with no token yet, while a request is in flight, after
+   * a fatal error and once disposed.
+   */
+  readonly nextRefreshAt: number | undefined;
   /** Subscribes to an event; returns the function that unsubscribes. */
   on<K extends keyof TokenRefresherEvents>(
     type: K,
@@ -65,14 +80,19 @@ export interface TokenRefresher {
   ): () => void;
 }
 
+/**
+ * What tabs tell each other (short keys: the bundle budget). `need`: a tab waits for a token (`f`: a new one);
+ * `tok`: a token `k` with the skew `s`, the leader's planned refresh `d` and `f` when just fetched; `fail`/`fatal`: the leader's error code `c`
+ * and message `m`, attempt `a`, next retry `n`.
+ */
 type Message = { id: number } & (
-  | { t: 'need' }
+  | { t: 'need'; f?: boolean }
   | { t: 'who' }
   | { t: 'bye' }
   | { t: 'lead' }
-  | { t: 'tok'; token: string; exp: number; skew: number }
-  | { t: 'fail'; code: TokenRefresherErrorCode; message: string; attempt: number; next: number }
-  | { t: 'fatal'; code: TokenRefresherErrorCode; message: string }
+  | { t: 'tok'; k: HeldToken; s: number; d: number | undefined; f?: boolean }
+  | { t: 'fail'; c: TokenRefresherErrorCode; m: string; a: number; n: number }
+  | { t: 'fatal'; c: TokenRefresherErrorCode; m: string }
 );
 
 interface Waiter {
@@ -87,7 +107,6 @@ const WAIT_FAILURES = 3;
 const TICK_MS = 30_000;
 const disposedError = () =>
   new TokenRefresherError('DISPOSED', 'The token refresher was disposed; create a new one.');
-const FATAL_CODES: readonly TokenRefresherErrorCode[] = ['UNAUTHENTICATED', 'FORBIDDEN', 'INVALID_REQUEST'];
 
 /** Creates a token refresher; see {@link TokenRefresherOptions}. Throws `INVALID_OPTIONS` for bad options. */
 export function createTokenRefresher(options: TokenRefresherOptions): TokenRefresher {
@@ -112,12 +131,17 @@ export function createTokenRefresher(options: TokenRefresherOptions): TokenRefre
   let leader = !channel;
   /** When the leading tab retries next (from its last `fail` message). */
   let leaderRetryAt = 0;
+  /** When the leading tab fetches next (its planned refresh or retry, from its last `tok` or `fail` message). */
+  let leaderAt: number | undefined;
   let resign: (() => void) | undefined;
 
   const now = () => env.now();
   const usable = (): boolean => !!cur && cur.exp - now() - skew > o.minValidityMs;
   const local = (c: HeldToken): AccessToken => ({ token: c.token, expiresOnTimestamp: c.exp - skew });
-  const post = (m: { t: string } & Record<string, unknown>) => channel?.postMessage({ ...m, id });
+  // After dispose (possibly from inside an event listener) the channel is closed: nothing may be posted or scheduled.
+  const post = (m: { t: string } & Record<string, unknown>) => disposed || channel?.postMessage({ ...m, id });
+  const share = (fresh?: boolean) => post({ t: 'tok', k: cur, s: skew, d: dueAt, f: fresh });
+  const later = (f: () => void, ms: number) => (disposed ? undefined : env.setTimeout(f, ms));
   const clear = () => {
     env.clearTimeout(timer);
     timer = undefined;
@@ -160,17 +184,23 @@ export function createTokenRefresher(options: TokenRefresherOptions): TokenRefre
     settle(error, true);
   }
 
-  function accept(c: HeldToken, s: number, fromOtherTab: boolean): void {
-    if (fromOtherTab && cur && c.exp - s <= cur.exp - skew) return;
+  /**
+   * Takes a token: this tab's own fetch (shared with the other tabs), or another tab's (`fresh`: that tab just fetched
+   * it, so it is taken unless it expires earlier than the held one, e.g. after `refresh()`; else it is a reply, taken
+   * only when it is newer). Plans and tells the other tabs before the listeners run (they may dispose).
+   */
+  function accept(c: HeldToken, s: number, fromOtherTab: boolean, fresh?: boolean): void {
+    if (fromOtherTab && cur && (fresh ? c.exp < cur.exp : c.exp - s <= cur.exp - skew)) return;
     cur = c;
     skew = s;
     attempt = 0;
     fatal = undefined;
     dueAt = undefined;
     clear();
+    if (leader) plan();
+    if (!fromOtherTab) share(true);
     emit('refreshed', { expiresOnTimestamp: c.exp - s, fromOtherTab });
     settle();
-    if (leader) plan();
   }
 
   function plan(): void {
@@ -183,7 +213,7 @@ export function createTokenRefresher(options: TokenRefresherOptions): TokenRefre
   function arm(): void {
     clear();
     if (disposed || dueAt === undefined) return;
-    timer = env.setTimeout(
+    timer = later(
       () => {
         timer = undefined;
         check();
@@ -211,6 +241,7 @@ export function createTokenRefresher(options: TokenRefresherOptions): TokenRefre
 
   /** Fetches a token. Never rejects: outcomes go to waiters, events and the other tabs. */
   async function refresh(): Promise<void> {
+    if (disposed) return;
     clear();
     dueAt = undefined;
     const c = new AbortController();
@@ -229,33 +260,36 @@ export function createTokenRefresher(options: TokenRefresherOptions): TokenRefre
       }
       ctrl = undefined;
       accept(h, s, false);
-      post({ t: 'tok', token: h.token, exp: h.exp, skew: s });
     } catch (e) {
       if (c.signal.aborted) return;
       ctrl = undefined;
       const error = toTokenRefresherError(e);
-      const { code, message } = error;
-      if (FATAL_CODES.includes(code)) {
+      const { code, message: m } = error;
+      // The other tabs hear first: a listener may dispose this one.
+      if (Object.values(FATAL).includes(code)) {
+        post({ t: 'fatal', c: code, m });
         setFatal(error);
-        post({ t: 'fatal', code, message });
       } else {
         const a = attempt + 1;
-        const next =
+        const n =
           now() + Math.max(error.retryAfterMs ?? 0, backoffDelay(a, o.retryBaseMs, o.retryMaxMs, env.random));
-        failed(error, a, next);
-        post({ t: 'fail', code, message, attempt: a, next });
-        dueAt = next;
+        post({ t: 'fail', c: code, m, a, n });
+        dueAt = n;
+        failed(error, a, n);
         check();
       }
     }
   }
 
-  /** Someone waits for a token: the leader fetches (unless a retry is already scheduled), a follower asks. */
-  function demand(): void {
+  /**
+   * Someone waits for a token (`force`: a new one): the leader fetches (unless a request is in flight, or a retry is
+   * scheduled and nobody forces), a follower asks.
+   */
+  function demand(force?: boolean): void {
     if (leader) {
-      if (!ctrl && !attempt) void refresh();
+      if (!ctrl && (force || !attempt)) void refresh();
     } else {
-      post({ t: 'need' });
+      post({ t: 'need', f: force });
       if (leaderTimer === undefined) waitForLeader();
     }
   }
@@ -266,7 +300,7 @@ export function createTokenRefresher(options: TokenRefresherOptions): TokenRefre
    */
   function waitForLeader(): void {
     env.clearTimeout(leaderTimer);
-    leaderTimer = env.setTimeout(
+    leaderTimer = later(
       () => {
         leaderTimer = undefined;
         if (leader || disposed) return;
@@ -281,8 +315,8 @@ export function createTokenRefresher(options: TokenRefresherOptions): TokenRefre
     if (leader || disposed) return;
     leader = true;
     attempt = 0;
-    emit('leadership', { leader });
     post({ t: 'lead' });
+    emit('leadership', { leader });
     if (waiters.size) demand();
     else if (dueAt === undefined) plan();
   }
@@ -303,8 +337,8 @@ export function createTokenRefresher(options: TokenRefresherOptions): TokenRefre
       if (m.t === 'need' || m.t === 'who') {
         if (!leader) return;
         if (m.t === 'who') post({ t: 'lead' });
-        else if (cur && usable()) post({ t: 'tok', token: cur.token, exp: cur.exp, skew });
-        else demand();
+        else if (!m.f && cur && usable()) share();
+        else demand(m.f);
         return;
       }
       if (m.t === 'bye') {
@@ -318,13 +352,15 @@ export function createTokenRefresher(options: TokenRefresherOptions): TokenRefre
       }
       env.clearTimeout(leaderTimer);
       leaderTimer = undefined;
-      if (m.t === 'tok') accept({ token: m.token, exp: m.exp }, m.skew, true);
-      else if (m.t !== 'lead' && !leader) {
-        const error = new TokenRefresherError(m.code, m.message);
+      if (m.t === 'tok') {
+        leaderAt = m.d;
+        accept(m.k, m.s, true, m.f);
+      } else if (m.t !== 'lead' && !leader) {
+        const error = new TokenRefresherError(m.c, m.m);
         if (m.t === 'fatal') setFatal(error);
         else {
-          leaderRetryAt = m.next;
-          failed(error, m.attempt, m.next);
+          leaderRetryAt = leaderAt = m.n;
+          failed(error, m.a, m.n);
         }
       }
       if (!leader && waiters.size) {
@@ -376,41 +412,45 @@ export function createTokenRefresher(options: TokenRefresherOptions): TokenRefre
   for (const [type, l] of windowListeners) env.window?.addEventListener(type, l);
   env.document?.addEventListener('visibilitychange', onVisibility);
 
+  /** `getToken` (a usable held token will do) and `refresh` (`force`: only a token that arrives later will). */
+  function wait(opts: GetTokenOptions | undefined, force: boolean): Promise<AccessToken> {
+    const signal = opts?.abortSignal;
+    if (signal?.aborted && !disposed) return Promise.reject(abortError(signal));
+    // An `expired` listener may dispose.
+    check();
+    if (disposed) return Promise.reject(disposedError());
+    if (!force && cur && usable()) return Promise.resolve(local(cur));
+    return new Promise<AccessToken>((resolve, reject) => {
+      const onAbort = () => w.fail(abortError(signal as AbortSignalLike));
+      const done = () => {
+        waiters.delete(w);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const w: Waiter = {
+        fails: 0,
+        ok(t) {
+          done();
+          resolve(t);
+        },
+        fail(e) {
+          done();
+          reject(e);
+        },
+      };
+      signal?.addEventListener('abort', onAbort);
+      waiters.add(w);
+      demand(force);
+    });
+  }
+
   return {
-    getToken(opts) {
-      if (disposed) {
-        return Promise.reject(disposedError());
-      }
-      const signal = opts?.abortSignal;
-      if (signal?.aborted) return Promise.reject(abortError(signal));
-      check();
-      if (cur && usable()) return Promise.resolve(local(cur));
-      return new Promise<AccessToken>((resolve, reject) => {
-        const onAbort = () => w.fail(abortError(signal as AbortSignalLike));
-        const done = () => {
-          waiters.delete(w);
-          signal?.removeEventListener('abort', onAbort);
-        };
-        const w: Waiter = {
-          fails: 0,
-          ok(t) {
-            done();
-            resolve(t);
-          },
-          fail(e) {
-            done();
-            reject(e);
-          },
-        };
-        signal?.addEventListener('abort', onAbort);
-        waiters.add(w);
-        demand();
-      });
-    },
+    getToken: (opts) => wait(opts, false),
+    refresh: (opts) => wait(opts, true),
     dispose() {
       if (disposed) return;
-      onPageHide();
+      if (leader && !locks) post({ t: 'bye' });
       disposed = true;
+      leader = false;
       clear();
       env.clearTimeout(leaderTimer);
       ctrl?.abort();
@@ -430,6 +470,9 @@ export function createTokenRefresher(options: TokenRefresherOptions): TokenRefre
     },
     get isLeader() {
       return leader;
+    },
+    get nextRefreshAt() {
+      return disposed || fatal ? undefined : leader ? dueAt : leaderAt;
     },
     on(type, listener) {
       listeners[type] ??= new Set();

@@ -45,12 +45,14 @@ interface RecordedEvent {
   error?: { code: string };
 }
 interface Harness {
-  start(options?: Record<string, unknown>): void;
+  start(options?: Record<string, unknown>, disposeOn?: string): void;
   waitFor(type: string, count: number): Promise<void>;
   getToken(): Promise<Outcome>;
   startGetToken(): void;
   waitForPending(): Promise<Outcome>;
   dispose(): void;
+  refresh(): Promise<Outcome>;
+  readonly nextRefreshAt: number | undefined;
   readonly state: string;
   readonly isLeader: boolean;
   events: RecordedEvent[];
@@ -97,12 +99,19 @@ describe.skipIf(!haveChromium)('in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  async function openTab(options: Record<string, unknown> = {}, auth = gateway.appToken): Promise<Page> {
+  async function openTab(
+    options: Record<string, unknown> = {},
+    auth = gateway.appToken,
+    disposeOn?: string,
+  ): Promise<Page> {
     const page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e));
     const query = new URLSearchParams({ gateway: gateway.url, auth });
     await page.goto(`${site.origin}/test/page/index.html?${query}`);
-    await page.evaluate((o) => window.harness.start(o), { jitter: 0, ...options });
+    await page.evaluate(([o, d]) => window.harness.start(o, d), [
+      { jitter: 0, ...options },
+      disposeOn,
+    ] as const);
     return page;
   }
 
@@ -291,4 +300,46 @@ describe.skipIf(!haveChromium)('in Chromium', () => {
     expect(await getToken(page)).toMatchObject({ ok: false, code: 'DISPOSED' });
     expect(await unhandled(page)).toEqual([]);
   });
+
+  it('refresh() in the following tab: the leader fetches once and both tabs hold the new token and plan', async () => {
+    const a = await openTab();
+    await waitFor(a, 'leadership', 1);
+    const b = await openTab();
+    const [ta] = await Promise.all([getToken(a), getToken(b)]);
+    expect(requests()).toBe(1);
+    // One real second later, so the emulator issues a token with a later expiry.
+    await new Promise((r) => setTimeout(r, 1100));
+    const forced = await b.evaluate(() => window.harness.refresh());
+    expect(forced).toMatchObject({ ok: true });
+    expect(forced.token).not.toBe(ta.token);
+    await waitFor(a, 'refreshed', 2);
+    expect(requests()).toBe(2);
+    expect(await getToken(a)).toMatchObject({ token: forced.token });
+    expect((await events(b, 'refreshed')).map((e) => e.fromOtherTab)).toEqual([true, true]);
+    const [na, nb] = [
+      await a.evaluate(() => window.harness.nextRefreshAt),
+      await b.evaluate(() => window.harness.nextRefreshAt),
+    ];
+    expect(nb).toBe(na);
+    expect((na as number) - forced.now).toBeGreaterThan(45 * MINUTE);
+    expect(await unhandled(b)).toEqual([]);
+  });
+
+  // An app disposing in its own listener (e.g. signing out on `fatal`) must not make the refresher post to its closed
+  // BroadcastChannel afterwards (Chromium: "Channel is closed"), nor fetch or schedule anything.
+  it.each(['fatal', 'refreshed', 'failed', 'leadership'])(
+    'stays quiet when a %s listener disposes it',
+    async (type) => {
+      if (type === 'failed') await gateway.stop();
+      const page = await openTab({}, type === 'fatal' ? 'not-signed-in' : gateway.appToken, type);
+      const outcome = await getToken(page);
+      expect(outcome).toMatchObject({ ok: false, code: 'DISPOSED' });
+      expect(await page.evaluate(() => window.harness.state)).toBe('disposed');
+      const before = requests();
+      await context.clock.runFor(2 * HOUR);
+      expect(requests()).toBe(before);
+      expect(await unhandled(page)).toEqual([]);
+      // afterEach: no page error either.
+    },
+  );
 });

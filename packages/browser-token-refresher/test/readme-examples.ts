@@ -19,6 +19,8 @@ declare const userId: string;
 declare function showSignInAgain(): void;
 declare function showBanner(text: string, until: number): void;
 declare function hideBanner(): void;
+declare const gateway: { revokeMyTokens(): Promise<unknown> };
+declare const status: { textContent: string };
 
 export async function readme(): Promise<void> {
   const credential = createTokenRefresher({
@@ -36,7 +38,14 @@ export async function readme(): Promise<void> {
   );
   credential.on('refreshed', () => hideBanner());
 
+  credential.on('fatal', () => credential.dispose()); // e.g. the app's login expired: sign out
   credential.dispose();
+
+  await gateway.revokeMyTokens();
+  const { expiresOnTimestamp } = await credential.refresh();
+
+  const next = credential.nextRefreshAt;
+  status.textContent = next === undefined ? '' : `next refresh at ${new Date(next).toLocaleTimeString()}`;
 
   const custom = createTokenRefresher({
     fetchToken: async ({ signal }) => {
@@ -48,5 +57,5 @@ export async function readme(): Promise<void> {
     },
     channelName: `acs-token:${userId}`,
   });
-  void [callAgent, chatClient, custom];
+  void [callAgent, chatClient, custom, expiresOnTimestamp];
 }

@@ -21,16 +21,17 @@ export interface TokenFeed {
   /** Whether this tab is the one that refreshes for all tabs; undefined while unknown. */
   readonly leader: boolean | undefined;
   readonly current: FeedToken | undefined;
-  /** When the next proactive refresh is due at the latest, local ms, when known. */
+  /**
+   * When the next token request is planned (local ms): the proactive refresh or the next retry, of this tab or of the
+   * leading tab; undefined when nothing is planned.
+   */
   readonly nextRefreshAt: number | undefined;
-  /** The earliest moment the next proactive refresh may happen (the refresher refreshes up to 5% early at random). */
-  readonly nextRefreshEarliest: number | undefined;
   /** True once the gateway refused the sign-in (401/403): the user must sign in again. */
   readonly signInRejected: boolean;
   readonly events: readonly FeedEvent[];
   /** Called after every change (new token, event, state). */
   subscribe(listener: () => void): () => void;
-  /** Fetches a new token now. */
+  /** Gets a new token now, for every tab (the leading tab fetches it). */
   refreshNow(): Promise<void>;
   dispose(): void;
 }

@@ -263,10 +263,9 @@ export function mountUserView(main: HTMLElement, deps: UserViewDeps): () => void
     if (signIn === undefined || feed === undefined) return;
     const current = feed.current;
     if (feed.signInRejected) {
-      // Not from inside the refresher's event: let it finish telling the other tabs first.
-      queueMicrotask(() => {
-        if (feed?.signInRejected) signInExpired();
-      });
+      // Straight from inside the refresher's `fatal` event: it has told the other tabs already, and disposing it from
+      // a listener is safe.
+      signInExpired();
       return;
     }
     if (current?.token !== lastTokenShown) {
@@ -525,15 +524,14 @@ export function mountUserView(main: HTMLElement, deps: UserViewDeps): () => void
     meter.style.width = `${Math.round(share * 100)}%`;
     meterBox.setAttribute('aria-valuenow', String(Math.round(share * 100)));
     const next = feed?.nextRefreshAt;
-    const earliest = feed?.nextRefreshEarliest;
-    if (next === undefined || earliest === undefined) {
+    if (next === undefined) {
+      delete nextLine.dataset.at;
       nextLine.textContent = '—';
       return;
     }
-    nextLine.dataset.earliest = String(earliest);
-    nextLine.dataset.latest = String(next);
+    nextLine.dataset.at = String(next);
     const who = feed?.leader === false ? 'by the leading tab, ' : '';
-    nextLine.textContent = `${who}${formatRelative(next - now)} (${formatTime(new Date(next))}, up to 5% earlier at random)`;
+    nextLine.textContent = `${who}${formatRelative(next - now)} (${formatTime(new Date(next))})`;
   }
 
   const timer = setInterval(tick, 1000);

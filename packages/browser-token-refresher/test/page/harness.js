@@ -44,7 +44,8 @@ function when(done, value = () => undefined) {
 }
 
 window.harness = {
-  start(options = {}) {
+  /** Creates the refresher; `disposeOn`: an event type whose listener (registered first) disposes it. */
+  start(options = {}, disposeOn) {
     refresher = createTokenRefresher({
       url: params.get('gateway'),
       authorization,
@@ -52,6 +53,7 @@ window.harness = {
       expiresInMinutes: 60,
       ...options,
     });
+    if (disposeOn) refresher.on(disposeOn, () => refresher.dispose());
     for (const type of ['refreshed', 'failed', 'expired', 'fatal', 'leadership']) {
       refresher.on(type, (e) => {
         events.push({
@@ -94,6 +96,18 @@ window.harness = {
   },
   dispose() {
     refresher.dispose();
+  },
+  /** refresh(), returning the outcome instead of throwing. */
+  async refresh() {
+    try {
+      const t = await refresher.refresh();
+      return { ok: true, token: t.token, expiresOnTimestamp: t.expiresOnTimestamp, now: Date.now() };
+    } catch (e) {
+      return { ok: false, code: e.code ?? e.name, message: e.message, now: Date.now() };
+    }
+  },
+  get nextRefreshAt() {
+    return refresher.nextRefreshAt;
   },
   get state() {
     return refresher.state;
