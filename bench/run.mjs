@@ -20,6 +20,7 @@ const figureModules = [
   'refresher-size',
   'refresher-tabs',
   'gateway-memory',
+  'soak',
 ];
 
 const results = [];

@@ -1,22 +1,12 @@
 // Refresher requests: N tabs of one origin open for several token lifetimes, in real Chromium with Playwright's clock.
 // Baseline: N requests per refresh (one per tab, as the SDK's AzureCommunicationTokenCredential makes).
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromiumLaunchOptions, chromiumPath } from '@acs-identity/testing';
 import { figure, isBuilt, notMeasured, repoRoot } from '../lib.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const MINUTE = 60_000;
 const PAGE = `<!doctype html><meta charset="utf-8"><title>bench</title><script type="module">
 import { createTokenRefresher } from '/dist/index.js';
@@ -63,21 +53,19 @@ export async function run({ smoke }) {
   if (!isBuilt('browser-token-refresher')) {
     return [notMeasured('refresher-tabs', 'Refresher requests for N tabs', target, 'refresher not built')];
   }
-  if (!existsSync(CHROMIUM)) {
-    return [
-      notMeasured('refresher-tabs', 'Refresher requests for N tabs', target, `no Chromium at ${CHROMIUM}`),
-    ];
+  const chromiumExecutable = chromiumPath();
+  if (chromiumExecutable === undefined) {
+    return [notMeasured('refresher-tabs', 'Refresher requests for N tabs', target, 'no Chromium')];
   }
   const { chromium } = await import('playwright-core');
   const tabs = smoke ? 2 : 4;
   const lifetimes = smoke ? 2 : 4;
   const server = await serve(dist);
   const userDataDir = mkdtempSync(join(tmpdir(), 'acs-bench-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    args: ARGS,
-    headless: true,
-  });
+  const context = await chromium.launchPersistentContext(
+    userDataDir,
+    chromiumLaunchOptions(chromiumExecutable),
+  );
   try {
     const start = Date.UTC(2026, 0, 1, 9);
     await context.clock.install({ time: start });

@@ -6,7 +6,11 @@ import { join } from 'node:path';
 import { repoRoot } from '../lib.mjs';
 
 /** Spawns `node script args` and resolves with the first JSON line it prints, plus a stop function. */
-export async function startJsonChild(script, args, { env = process.env, timeoutMs = 60_000, nodeArgs = [] } = {}) {
+export async function startJsonChild(
+  script,
+  args,
+  { env = process.env, timeoutMs = 60_000, nodeArgs = [] } = {},
+) {
   const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     cwd: repoRoot,
     env,

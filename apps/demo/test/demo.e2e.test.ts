@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startGateway } from '@acs-identity/graphql';
+import { chromiumLaunchOptions, chromiumPath } from '@acs-identity/testing';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoServer } from '../src/server/index.js';
@@ -14,35 +14,10 @@ import { type Stack, startStack, stopStack } from './stack.js';
  * server), driven in real Chromium. Screenshots go to apps/demo/test-results/.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
+const CHROMIUM = chromiumPath();
+const HAS_CHROMIUM = CHROMIUM !== undefined;
 const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
 const STATIC_DIR = fileURLToPath(new URL('../dist/client/', import.meta.url));
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-if (!HAS_CHROMIUM) {
-  if (process.env.CI) {
-    describe('the demo in Chromium', () => {
-      it('needs Chromium in CI', () => {
-        throw new Error(`Chromium is missing at ${CHROMIUM}. CI must install it (apt-get install chromium).`);
-      });
-    });
-  } else {
-    console.warn(
-      `\n!!! SKIPPING the demo's browser tests: no Chromium at ${CHROMIUM}. Install Debian's chromium or set ` +
-        'CHROMIUM_PATH. (In CI this fails.)\n',
-    );
-  }
-}
 
 const journals = new WeakMap<Page, string[]>();
 
@@ -106,9 +81,7 @@ describe.skipIf(!HAS_CHROMIUM)('the demo in Chromium', () => {
     userDataDir = await mkdtemp(join(tmpdir(), 'acs-demo-chromium-'));
     stack = await startStack(dataDir);
     context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      headless: true,
+      ...chromiumLaunchOptions(CHROMIUM as string),
       viewport: { width: 1280, height: 900 },
     });
   });
@@ -313,9 +286,7 @@ describe.skipIf(!HAS_CHROMIUM)('the demo without its gateway', () => {
     const { url } = await demo.listen();
     const userDataDir = await mkdtemp(join(tmpdir(), 'acs-demo-chromium-'));
     const context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      headless: true,
+      ...chromiumLaunchOptions(CHROMIUM as string),
     });
     try {
       const page = watch(context.pages()[0] ?? (await context.newPage()));
@@ -353,9 +324,7 @@ describe.skipIf(!HAS_CHROMIUM)('the demo without its emulator', () => {
     const { url } = await demo.listen();
     const userDataDir = await mkdtemp(join(tmpdir(), 'acs-demo-chromium-'));
     const context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      headless: true,
+      ...chromiumLaunchOptions(CHROMIUM as string),
     });
     try {
       const page = watch(context.pages()[0] ?? (await context.newPage()));

@@ -2,31 +2,15 @@
  * The built refresher in real Chromium (Debian's, driven by playwright-core) against the real gateway and emulator,
  * with Playwright's clock moving the page's time: refresh before expiry, sleep, two tabs, gateway outage, 401, dispose.
  */
-import { existsSync } from 'node:fs';
+import { chromiumLaunchOptions, chromiumPath } from '@acs-identity/testing';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startRealGateway, startStaticServer, type TestGateway } from './servers.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  if (process.env.CI)
-    throw new Error(`Chromium not found at ${CHROMIUM}; CI must install it (or set CHROMIUM_PATH).`);
-  console.warn(`\n!!! SKIPPING browser tests: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH) !!!\n`);
-}
+const CHROMIUM = chromiumPath();
 
 interface Outcome {
   ok: boolean;
@@ -65,7 +49,7 @@ declare global {
   }
 }
 
-describe.skipIf(!haveChromium)('in Chromium', () => {
+describe.skipIf(CHROMIUM === undefined)('in Chromium', () => {
   let browser: Browser;
   let site: { origin: string; close(): Promise<void> };
   let gateway: TestGateway;
@@ -78,7 +62,7 @@ describe.skipIf(!haveChromium)('in Chromium', () => {
   beforeAll(async () => {
     site = await startStaticServer();
     gateway = await startRealGateway();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    browser = await chromium.launch(chromiumLaunchOptions(CHROMIUM as string));
   });
   afterAll(async () => {
     await browser?.close();

@@ -2,18 +2,12 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { dropSchema, testDatabaseUrl, uniqueSchema } from '@acs-identity/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, json, runCli } from './run-cli.js';
 
-const databaseUrl = process.env.ACS_TEST_DATABASE_URL;
-if (!databaseUrl && !process.env.CI) {
-  console.warn(
-    '\n!!! ACS_TEST_DATABASE_URL is not set: skipping the PostgreSQL test of `emulator start --database-url`.\n' +
-      '!!! Start PostgreSQL with: eval "$(bash scripts/test-services.sh)"\n',
-  );
-}
-const schema = `cli_test_${process.pid}_${Date.now()}`;
+const databaseUrl = testDatabaseUrl();
+const schema = uniqueSchema('cli_test');
 const folders: string[] = [];
 const children: ChildProcessWithoutNullStreams[] = [];
 
@@ -50,17 +44,11 @@ function startEmulator(): Promise<{ child: ChildProcessWithoutNullStreams; endpo
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   for (const dir of folders) rmSync(dir, { recursive: true, force: true });
-  if (databaseUrl) {
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
-  }
+  if (databaseUrl) await dropSchema(databaseUrl, schema);
 });
 
-describe.runIf(databaseUrl || process.env.CI)('emulator start --database-url', () => {
+describe.runIf(databaseUrl)('emulator start --database-url', () => {
   it('lets two emulators share identities through PostgreSQL', async () => {
-    if (!databaseUrl) throw new Error('ACS_TEST_DATABASE_URL must be set in CI');
     const [a, b] = await Promise.all([startEmulator(), startEmulator()]);
     expect(a.endpoint).not.toBe(b.endpoint);
     const created = await runCli(['user', 'create', '--query', 'rawId', '-o', 'tsv'], { cwd: a.cwd });
