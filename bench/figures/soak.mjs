@@ -175,20 +175,12 @@ export async function run({ smoke }) {
   const adminKey = randomBytes(32).toString('base64url');
   // Both servers run with a bounded old generation: V8 then collects often enough for RSS to show a leak within the
   // run (and a real leak ends in an out-of-memory crash, i.e. errors), instead of growing the heap lazily.
-  const previousNodeOptions = process.env.NODE_OPTIONS;
-  process.env.NODE_OPTIONS = `${previousNodeOptions ?? ''} --max-old-space-size=${HEAP_LIMIT_MIB}`.trim();
-  let emulator;
-  let gateway;
-  try {
-    emulator = await startBenchEmulator();
-    gateway = await startBenchGateway(emulator.info, adminKey).catch(async (error) => {
-      await emulator.stop();
-      throw error;
-    });
-  } finally {
-    if (previousNodeOptions === undefined) delete process.env.NODE_OPTIONS;
-    else process.env.NODE_OPTIONS = previousNodeOptions;
-  }
+  const nodeArgs = [`--max-old-space-size=${HEAP_LIMIT_MIB}`];
+  const emulator = await startBenchEmulator({}, { nodeArgs });
+  const gateway = await startBenchGateway(emulator.info, adminKey, { nodeArgs }).catch(async (error) => {
+    await emulator.stop();
+    throw error;
+  });
   const sides = {
     gateway: { client: gatewayClient(gateway.info, adminKey), live: population() },
     emulator: { client: emulatorClient(emulator.info), live: population() },

@@ -50,11 +50,13 @@ export async function startJsonChild(
 }
 
 /** Starts an emulator in a child process with rate limits off and a fresh data folder. */
-export async function startBenchEmulator(extra = {}) {
+/** `nodeArgs`: flags for the child's node, e.g. a heap limit. */
+export async function startBenchEmulator(extra = {}, { nodeArgs = [] } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'acs-bench-emulator-'));
   const { info, child, stop } = await startJsonChild(
     join(repoRoot, 'bench', 'support', 'emulator-child.mjs'),
     [JSON.stringify({ port: 0, dataDir, rateLimits: false, logger: false, ...extra })],
+    { nodeArgs },
   );
   return {
     info,
@@ -67,7 +69,7 @@ export async function startBenchEmulator(extra = {}) {
 }
 
 /** Starts a gateway in a child process wired to an emulator, with rate limits off and one admin key. */
-export async function startBenchGateway(emulatorInfo, adminKey) {
+export async function startBenchGateway(emulatorInfo, adminKey, { nodeArgs = [] } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'acs-bench-gateway-'));
   const env = { ...process.env };
   for (const name of Object.keys(env))
@@ -85,7 +87,7 @@ export async function startBenchGateway(emulatorInfo, adminKey) {
         logLevel: 'error',
       }),
     ],
-    { env },
+    { env, nodeArgs },
   );
   return {
     info,

@@ -343,7 +343,9 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
     // connection pool by a string that concatenates every `ca` entry (the public roots plus ours) on every request,
     // and builds a fresh context per connection; a prebuilt context avoids both (a third of the gateway's CPU).
     const secureContext = createSecureContext({ ca: o.ca });
-    sdkOptions.tlsOptions = { secureContext } as NonNullable<CommunicationIdentityClientOptions['tlsOptions']>;
+    sdkOptions.tlsOptions = { secureContext } as NonNullable<
+      CommunicationIdentityClientOptions['tlsOptions']
+    >;
   }
   if (o.retry) sdkOptions.retryOptions = o.retry;
   const policies: NonNullable<CommunicationIdentityClientOptions['additionalPolicies']> = [];

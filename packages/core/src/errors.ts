@@ -171,6 +171,15 @@ const DEFAULT_MESSAGES: Partial<Record<AcsIdentityErrorCode, string>> = {
   SERVICE_UNAVAILABLE: 'The ACS Identity service failed to answer. Try again later.',
 };
 
+/** `String(value)`, or a description when the value cannot be turned into a string (e.g. a null-prototype object). */
+function stringOf(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return `a value of type ${typeof value}`;
+  }
+}
+
 /**
  * Turns anything thrown into an {@link AcsIdentityError}: ours are returned unchanged; an Azure `RestError`
  * (or anything with `statusCode`/`status` and the service's `{error:{code,message,target}}` body) is mapped by
@@ -189,7 +198,7 @@ export function toAcsIdentityError(e: unknown, options: { now?: () => number } =
     request?: { url?: unknown };
     cause?: unknown;
   };
-  const rawMessage = redactSecrets(typeof err.message === 'string' ? err.message : String(e));
+  const rawMessage = redactSecrets(typeof err.message === 'string' ? err.message : stringOf(e));
   if (err.name === 'CredentialUnavailableError' || err.name === 'AggregateAuthenticationError') {
     return new AcsIdentityError(
       'NOT_CONFIGURED',

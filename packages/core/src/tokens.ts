@@ -60,6 +60,11 @@ export function decodeAccessToken(token: string): DecodedAccessToken {
     });
   }
   const expiresOnTimestamp = exp * 1000;
+  if (Number.isNaN(new Date(expiresOnTimestamp).getTime())) {
+    throw new AcsIdentityError('INVALID_INPUT', 'The access token\'s "exp" claim is not a valid time.', {
+      target: 'token',
+    });
+  }
   const out: DecodedAccessToken = {
     header,
     claims,

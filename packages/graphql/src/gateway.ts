@@ -12,7 +12,13 @@ import {
 import { createSchema, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { type Authenticator, createAuthenticator } from './auth.js';
 import { type IdentityBackend, probeEndpoint } from './backend.js';
-import { GatewayError, toGatewayError, toGraphQLError } from './errors.js';
+import {
+  GATEWAY_ERROR_CODES,
+  GatewayError,
+  type GatewayErrorCode,
+  toGatewayError,
+  toGraphQLError,
+} from './errors.js';
 import { createLogger, type Logger, redactText } from './logger.js';
 import { Metrics } from './metrics.js';
 import { type GatewayOptions, type NormalizedOptions, normalizeOptions } from './options.js';
@@ -152,18 +158,32 @@ function variableArguments(document: DocumentNode): Map<string, string> {
 }
 
 /**
- * Gives every error without a code one: variables that do not fit the schema become `BAD_USER_INPUT` naming the
- * argument; other request errors (syntax, validation, armor limits) `GRAPHQL_VALIDATION_FAILED`.
+ * Gives every error a code of {@link GATEWAY_ERROR_CODES}: variables that do not fit the schema become
+ * `BAD_USER_INPUT` naming the argument; other request errors (syntax, validation, armor limits, and yoga's own
+ * `GRAPHQL_PARSE_FAILED` and `OPERATION_RESOLUTION_FAILURE`) `GRAPHQL_VALIDATION_FAILED`. yoga's `originalError`
+ * extension is dropped: it echoes parts of the request body (e.g. the JSON parser's message).
  */
 function withCode(error: GraphQLError, variables: Map<string, string> | undefined): GraphQLError {
-  if (typeof error.extensions?.code === 'string') return error;
+  const given = error.extensions?.code;
+  if (typeof given === 'string' && (GATEWAY_ERROR_CODES as readonly string[]).includes(given)) {
+    // Kept as is (yoga reads its extensions for the status), but the original error is reduced to its name: its
+    // message quotes the request body (e.g. the JSON parser's `"{...}" is not valid JSON`).
+    const original = error.extensions.originalError as { name?: unknown } | undefined;
+    if (original !== undefined && original !== null && typeof original === 'object') {
+      (error.extensions as Record<string, unknown>).originalError = {
+        name: typeof original.name === 'string' ? original.name : 'Error',
+        message: error.message,
+      };
+    }
+    return error;
+  }
+  const { originalError: _dropped, ...extensions }: Record<string, unknown> = { ...error.extensions };
   const variable = /^Variable "\$(\w+)"/.exec(error.message)?.[1];
-  const extensions: Record<string, unknown> = { ...error.extensions };
   if (variable !== undefined) {
     extensions.code = 'BAD_USER_INPUT';
     extensions.field = variables?.get(variable) ?? variable;
   } else {
-    extensions.code = 'GRAPHQL_VALIDATION_FAILED';
+    extensions.code = 'GRAPHQL_VALIDATION_FAILED' satisfies GatewayErrorCode;
   }
   return new GraphQLError(error.message, {
     ...(error.nodes === undefined ? {} : { nodes: error.nodes }),

@@ -1,0 +1,232 @@
+// Security properties of the emulator: TLS 1.2 at least, HMAC keys compared in constant time, rate limits with a
+// retry-after, tokens bound to their identity, and no secret in any log line or error body.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type SecureVersion, connect as tlsConnect } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EmulatorLogEntry, type RunningEmulator, startEmulator } from '../src/index.js';
+import {
+  type Answer,
+  API,
+  accessKeyOf,
+  createIdentity,
+  errorCodeOf,
+  findSecrets,
+  type SignOptions,
+  signed,
+  type Target,
+  verifyToken,
+} from './support-reliability.js';
+
+let emulator: RunningEmulator;
+let dataDir: string;
+let t: Target;
+const clock = { now: Date.now() };
+const logs: EmulatorLogEntry[] = [];
+const answers: Answer[] = [];
+const tokens: string[] = [];
+
+const call = async (o: SignOptions) => {
+  const answer = await signed(t, { date: new Date(clock.now).toUTCString(), ...o });
+  answers.push(answer);
+  const token = (answer.json as { token?: string; accessToken?: { token?: string } } | undefined)?.token;
+  if (token) tokens.push(token);
+  return answer;
+};
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'acs-emulator-security-'));
+  emulator = await startEmulator({
+    dataDir,
+    logger: (e) => logs.push(e),
+    clock: () => clock.now,
+    rateLimits: { windowMs: 30_000, issue: 5, revoke: 3 },
+  });
+  t = { info: emulator.info, ca: await readFile(emulator.info.caCertFile ?? '', 'utf8') };
+});
+
+afterAll(async () => {
+  await emulator?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+/** Resolves with the negotiated protocol, or rejects with the handshake error. */
+function handshake(maxVersion: SecureVersion, minVersion: SecureVersion = 'TLSv1'): Promise<string> {
+  const url = new URL(t.info.endpoint);
+  return new Promise((resolve, reject) => {
+    const socket = tlsConnect({
+      host: url.hostname,
+      port: Number(url.port),
+      ca: t.ca,
+      servername: 'localhost',
+      minVersion,
+      maxVersion,
+      // Let this client offer old protocols at all (OpenSSL 3 refuses them at the default security level), so a
+      // failure is the server's refusal.
+      ciphers: 'DEFAULT:@SECLEVEL=0',
+    });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error('handshake hung'));
+    }, 5000);
+    socket.once('secureConnect', () => {
+      clearTimeout(timer);
+      const protocol = socket.getProtocol() ?? 'unknown';
+      socket.end();
+      resolve(protocol);
+    });
+    socket.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+  });
+}
+
+describe('TLS', () => {
+  it.each(['TLSv1', 'TLSv1.1'] as const)('refuses a client limited to %s', async (version) => {
+    await expect(handshake(version)).rejects.toThrow();
+  });
+
+  it('accepts TLS 1.2 and TLS 1.3', async () => {
+    expect(await handshake('TLSv1.2', 'TLSv1.2')).toBe('TLSv1.2');
+    expect(await handshake('TLSv1.3', 'TLSv1.3')).toBe('TLSv1.3');
+  });
+});
+
+describe('request signatures', () => {
+  it('accepts both access keys and nothing else', async () => {
+    const primary = accessKeyOf(t.info.connectionString);
+    const secondary = accessKeyOf(emulator.info.secondaryConnectionString);
+    expect((await call({ target: `/identities?${API}`, accessKey: primary })).status).toBe(201);
+    expect((await call({ target: `/identities?${API}`, accessKey: secondary })).status).toBe(201);
+    // The primary key with one bit flipped, truncated, or doubled.
+    const bytes = Buffer.from(primary, 'base64');
+    const flipped = Buffer.from(bytes);
+    flipped[0] = (flipped[0] ?? 0) ^ 1;
+    for (const wrong of [flipped, bytes.subarray(0, 32), Buffer.concat([bytes, bytes])]) {
+      const answer = await call({ target: `/identities?${API}`, accessKey: wrong.toString('base64') });
+      expect([answer.status, errorCodeOf(answer)]).toEqual([401, 'Denied']);
+    }
+  });
+
+  it('gives the same answer for every kind of bad signature, saying nothing about the key', async () => {
+    const good = accessKeyOf(t.info.connectionString);
+    const bodies = await Promise.all(
+      [
+        { authorization: 'HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=AAAA' },
+        { accessKey: Buffer.alloc(64, 1).toString('base64') },
+        { accessKey: good, signedContentHash: 'AAAA' },
+        { authorization: null },
+      ].map(async (o) => (await call({ target: `/identities?${API}`, ...o })).json),
+    );
+    for (const body of bodies) {
+      expect(body).toEqual({ error: { code: 'Denied', message: 'Denied by the resource provider.' } });
+    }
+  });
+});
+
+describe('rate limits', () => {
+  it('answers 429 with retry-after once an operation is over its limit, and serves again after the window', async () => {
+    const { id } = await createIdentity(t);
+    const issue = () =>
+      call({
+        target: `/identities/${encodeURIComponent(id)}/:issueAccessToken?${API}`,
+        body: '{"scopes":["chat"]}',
+      });
+    for (let i = 0; i < 5; i += 1) expect((await issue()).status).toBe(200);
+    const limited = await issue();
+    expect(limited.status).toBe(429);
+    expect(errorCodeOf(limited)).toBe('TooManyRequests');
+    const seconds = Number(limited.headers['retry-after']);
+    expect(seconds).toBeGreaterThan(0);
+    expect(seconds).toBeLessThanOrEqual(30);
+    expect(Number(limited.headers['retry-after-ms'])).toBeGreaterThan(0);
+    expect(Number(limited.headers['x-ms-retry-after-ms'])).toBe(Number(limited.headers['retry-after-ms']));
+    // Other operations have their own budget.
+    expect((await call({ target: `/identities?${API}` })).status).toBe(201);
+    clock.now += seconds * 1000 + 1;
+    expect((await issue()).status).toBe(200);
+  });
+});
+
+describe('tokens', () => {
+  it('are bound to their identity: a revoke or delete of another identity does not touch them', async () => {
+    const alice = await createIdentity(t, ['chat']);
+    const bob = await createIdentity(t, ['chat']);
+    tokens.push(alice.token ?? '', bob.token ?? '');
+    clock.now += 1000;
+    expect(
+      (await call({ target: `/identities/${encodeURIComponent(bob.id)}/:revokeAccessTokens?${API}` })).status,
+    ).toBe(204);
+    expect(await verifyToken(t, alice.token ?? '')).toMatchObject({ valid: true });
+    expect(await verifyToken(t, bob.token ?? '')).toMatchObject({ valid: false, reason: 'revoked' });
+    expect(
+      (await call({ method: 'DELETE', target: `/identities/${encodeURIComponent(bob.id)}?${API}` })).status,
+    ).toBe(204);
+    expect(await verifyToken(t, alice.token ?? '')).toMatchObject({ valid: true });
+  });
+
+  it('cannot be re-pointed at another identity by editing the claims', async () => {
+    const alice = await createIdentity(t, ['chat']);
+    const bob = await createIdentity(t, ['chat']);
+    const [header, payload, signature] = (alice.token ?? '').split('.');
+    const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8')) as {
+      skypeid: string;
+    };
+    claims.skypeid = bob.id.slice(2);
+    const forged = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
+    expect(await verifyToken(t, forged)).toMatchObject({ valid: false, reason: 'bad-signature' });
+    const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
+    expect((await verifyToken(t, none)).valid).toBe(false);
+  });
+});
+
+describe('Entra tokens', () => {
+  it('are exchanged for Teams users and never echoed when refused', async () => {
+    const teamsUser = '45ab2481-1c1c-4005-be24-0ffb879b1130';
+    const appId = '0bd1f6a4-4d6f-4f0b-9a5e-1d4b3b6c1e11';
+    const entra = emulator.mintEntraToken({ teamsUser, appId, expiresInSeconds: 3600 });
+    const expired = emulator.mintEntraToken({ teamsUser, appId, expiresInSeconds: 0 });
+    tokens.push(entra.token, expired.token);
+    const exchange = (body: Record<string, string>) =>
+      call({ target: `/teamsUser/:exchangeAccessToken?${API}`, body: JSON.stringify(body) });
+    expect((await exchange({ token: entra.token, appId, userId: teamsUser })).status).toBe(200);
+    const refused = [
+      await exchange({
+        token: entra.token,
+        appId: '00000000-0000-0000-0000-000000000001',
+        userId: teamsUser,
+      }),
+      await exchange({ token: entra.token, appId, userId: '00000000-0000-0000-0000-000000000002' }),
+      await exchange({ token: expired.token, appId, userId: teamsUser }),
+      await exchange({ token: `${entra.token}x`, appId, userId: teamsUser }),
+    ];
+    expect(refused.map((a) => [a.status, errorCodeOf(a)])).toEqual([
+      [400, 'ValidationError'],
+      [400, 'ValidationError'],
+      [401, 'InvalidAccessToken'],
+      [401, 'InvalidAccessToken'],
+    ]);
+  });
+});
+
+describe('secrets', () => {
+  it('never appear in a log line or a response body of this suite', () => {
+    const secrets: Record<string, string> = {
+      accessKey: accessKeyOf(emulator.info.connectionString),
+      secondaryKey: accessKeyOf(emulator.info.secondaryConnectionString),
+      connectionString: emulator.info.connectionString,
+    };
+    tokens.forEach((token, i) => {
+      secrets[`token#${i}`] = token;
+      secrets[`tokenSignature#${i}`] = token.split('.')[2] ?? '';
+    });
+    expect(logs.length).toBeGreaterThan(10);
+    expect(findSecrets(logs.map((l) => JSON.stringify(l)).join('\n'), secrets)).toEqual([]);
+    // Error bodies only: a successful issue returns its token by design.
+    const errorBodies = answers.filter((a) => a.status >= 400).map((a) => a.text);
+    expect(errorBodies.length).toBeGreaterThan(5);
+    expect(findSecrets(errorBodies.join('\n'), secrets)).toEqual([]);
+  });
+});

@@ -1,0 +1,217 @@
+// Helpers of the reliability and security suites (bad-input, security, crash-safety): a real OpenID issuer, an
+// emulator plus a listening gateway whose logs are kept, raw HTTP with a deadline, and a secret scanner.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type EmulatorLogEntry, type RunningEmulator, startEmulator } from '@acs-identity/emulator';
+import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
+import { type LogEntry, type RunningGateway, type StartGatewayOptions, startGateway } from '../src/index.js';
+import { adminKey } from './helpers.js';
+
+/** How long any single request may take before the test calls it a hang. */
+export const REQUEST_DEADLINE_MS = 5000;
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: unknown;
+}
+
+/** One HTTP request with a deadline; the body is read as text and parsed as JSON when it is JSON. */
+export async function http(url: string, init: RequestInit = {}): Promise<Answer> {
+  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_DEADLINE_MS) });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+/** `errors[0].extensions.code` of a GraphQL answer, or `error.code` of a JSON error body. */
+export function codeOf(answer: Answer): string | undefined {
+  const body = answer.json as
+    | { errors?: { extensions?: { code?: string } }[]; error?: { code?: string } }
+    | undefined;
+  return body?.errors?.[0]?.extensions?.code ?? body?.error?.code;
+}
+
+/** Labels of the secrets (8+ characters) found in `text`, also in their base64url and percent-encoded forms. */
+export function findSecrets(text: string, secrets: Record<string, string>): string[] {
+  const found: string[] = [];
+  for (const [label, secret] of Object.entries(secrets)) {
+    if (secret.length < 8) continue;
+    const forms = [
+      secret,
+      encodeURIComponent(secret),
+      secret.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''),
+    ];
+    if (forms.some((f) => text.includes(f))) found.push(label);
+  }
+  return found;
+}
+
+export const accessKeyOf = (connectionString: string) =>
+  /accesskey=([^;]+)/i.exec(connectionString)?.[1] ?? connectionString;
+
+/** A stable GUID-shaped object id (`oid` claim) for a subject. */
+export function objectIdOf(sub: string): string {
+  const hex = createHash('sha256').update(sub).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** A real OpenID provider on a free loopback port: discovery document and JWKS. */
+export async function startIssuer() {
+  const signing = await generateKeyPair('RS256');
+  const stranger = await generateKeyPair('RS256');
+  const jwk = { ...(await exportJWK(signing.publicKey)), kid: 'key-1', alg: 'RS256', use: 'sig' };
+  const server: Server = createServer((req, res) => {
+    const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    res.setHeader('content-type', 'application/json');
+    if (req.url === '/.well-known/openid-configuration') {
+      res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/keys` }));
+    } else if (req.url === '/keys') {
+      res.end(JSON.stringify({ keys: [jwk] }));
+    } else {
+      res.statusCode = 404;
+      res.end('{}');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  /** A token of this issuer for `sub` (audience `my-app`), or a deliberately wrong one. */
+  const sign = (
+    sub: string,
+    o: {
+      aud?: string;
+      iss?: string;
+      kid?: string;
+      key?: 'stranger';
+      expiresIn?: number;
+      claims?: JWTPayload;
+    } = {},
+  ) => {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({
+      sub,
+      oid: objectIdOf(sub),
+      ...o.claims,
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: o.kid ?? 'key-1' })
+      .setIssuer(o.iss ?? issuer)
+      .setAudience(o.aud ?? 'my-app')
+      .setIssuedAt(now - 10)
+      .setExpirationTime(now + (o.expiresIn ?? 600))
+      .sign(o.key === 'stranger' ? stranger.privateKey : signing.privateKey);
+  };
+  return { issuer, sign, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+export type Issuer = Awaited<ReturnType<typeof startIssuer>>;
+
+export interface Stack {
+  emulator: RunningEmulator;
+  gateway: RunningGateway;
+  issuer: Issuer;
+  adminKey: string;
+  gatewayLogs: LogEntry[];
+  emulatorLogs: EmulatorLogEntry[];
+  /** Every answer this stack gave through {@link Stack.graphql}/{@link Stack.post}. */
+  answers: Answer[];
+  /** POST /graphql with a JSON body; `auth` is the bearer value. */
+  graphql(query: string, variables?: Record<string, unknown>, auth?: string): Promise<Answer>;
+  /** POST to a gateway path with any body and headers. */
+  post(
+    path: string,
+    body: string | Uint8Array,
+    headers?: Record<string, string>,
+    method?: string,
+  ): Promise<Answer>;
+  /** Whether the gateway still answers an administrator's query. */
+  serving(): Promise<boolean>;
+  /** The secrets of this stack by label: access keys, connection string, admin key. */
+  secrets(): Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** An emulator (in-process, HTTPS) and a gateway listening on a free port, with an OpenID issuer. */
+export async function startStack(options: Partial<StartGatewayOptions> = {}): Promise<Stack> {
+  const emulatorDir = mkdtempSync(join(tmpdir(), 'acs-gw-rel-emulator-'));
+  const gatewayDir = mkdtempSync(join(tmpdir(), 'acs-gw-rel-'));
+  const emulatorLogs: EmulatorLogEntry[] = [];
+  const gatewayLogs: LogEntry[] = [];
+  const answers: Answer[] = [];
+  const emulator = await startEmulator({
+    port: 0,
+    dataDir: emulatorDir,
+    rateLimits: false,
+    logger: (e) => emulatorLogs.push(e),
+  });
+  const issuer = await startIssuer();
+  const key = options.adminKeys?.[0] ?? adminKey();
+  const gateway = await startGateway({
+    env: {},
+    port: 0,
+    dataDir: gatewayDir,
+    connectionString: emulator.info.connectionString,
+    caCertFile: emulator.info.caCertFile ?? '',
+    adminKeys: [key],
+    oidcIssuer: issuer.issuer,
+    oidcAudience: 'my-app',
+    rateLimitPerMinute: 0,
+    logLevel: 'debug',
+    logSink: (e) => gatewayLogs.push(e),
+    ...options,
+  });
+  const post: Stack['post'] = async (path, body, headers = {}, method = 'POST') => {
+    const answer = await http(new URL(path, gateway.url).toString(), {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: body as BodyInit,
+    });
+    answers.push(answer);
+    return answer;
+  };
+  const graphql: Stack['graphql'] = (query, variables = {}, auth) =>
+    post(
+      'graphql',
+      JSON.stringify({ query, variables }),
+      auth === undefined ? {} : { authorization: `Bearer ${auth}` },
+    );
+  return {
+    emulator,
+    gateway,
+    issuer,
+    adminKey: key,
+    gatewayLogs,
+    emulatorLogs,
+    answers,
+    graphql,
+    post,
+    async serving() {
+      const answer = await graphql('{ serverTime }', {}, key);
+      return answer.status === 200 && codeOf(answer) === undefined;
+    },
+    secrets() {
+      return {
+        adminKey: key,
+        accessKey: accessKeyOf(emulator.info.connectionString),
+        secondaryAccessKey: accessKeyOf(emulator.info.secondaryConnectionString),
+        connectionString: emulator.info.connectionString,
+      };
+    },
+    async close() {
+      await gateway.close();
+      await emulator.close();
+      await issuer.close();
+      rmSync(emulatorDir, { recursive: true, force: true });
+      rmSync(gatewayDir, { recursive: true, force: true });
+    },
+  };
+}
