@@ -1,36 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 
-/**
- * The PostgreSQL URL for tests (`ACS_TEST_DATABASE_URL`). Missing: fails under CI, otherwise the PostgreSQL tests
- * are skipped with a loud warning.
- */
-export function testDatabaseUrl(): string | undefined {
-  const url = process.env.ACS_TEST_DATABASE_URL;
-  if (url !== undefined && url !== '') return url;
-  if (process.env.CI) {
-    throw new Error('ACS_TEST_DATABASE_URL is not set but CI is: PostgreSQL tests must run in CI.');
-  }
-  console.warn(
-    '\n!!! ACS_TEST_DATABASE_URL is not set: SKIPPING the PostgreSQL tests. Run eval "$(bash scripts/test-services.sh)" to enable them. !!!\n',
-  );
-  return undefined;
-}
-
-/** A schema name unique to this test run. */
-export function uniqueSchema(prefix: string): string {
-  return `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
-}
-
-export async function dropSchema(url: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
-}
+export { dropSchema, testDatabaseUrl, uniqueSchema } from '@acs-identity/testing';
 
 /** An admin key of the required strength. */
 export function adminKey(): string {
