@@ -2,7 +2,7 @@
 // Runs every benchmark figure, prints a table and writes bench/results.json.
 // Usage: node bench/run.mjs [--smoke] [--only id,id]
 // --smoke: a few seconds per figure, checks that every script still runs; results are not written.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './lib.mjs';
@@ -65,9 +65,12 @@ const rows = results.map((r) => [
   r.note ?? '',
 ]);
 const header = ['figure', 'value', 'baseline', 'ratio', 'target', 'met', 'note'];
-console.log(`| ${header.join(' | ')} |`);
-console.log(`|${header.map(() => '---').join('|')}|`);
-for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+const table = [
+  `| ${header.join(' | ')} |`,
+  `|${header.map(() => '---').join('|')}|`,
+  ...rows.map((row) => `| ${row.join(' | ')} |`),
+].join('\n');
+console.log(table);
 
 if (!smoke) {
   const report = {
@@ -78,6 +81,20 @@ if (!smoke) {
   };
   writeFileSync(join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
   console.log('\nwrote bench/results.json');
+  // A full run (every figure) also refreshes the table in BENCHMARKS.md between its markers.
+  const doc = join(repoRoot, 'BENCHMARKS.md');
+  if (!only && existsSync(doc)) {
+    const text = readFileSync(doc, 'utf8');
+    const begin = '<!-- BEGIN RESULTS -->';
+    const end = '<!-- END RESULTS -->';
+    const from = text.indexOf(begin);
+    const to = text.indexOf(end);
+    if (from >= 0 && to > from) {
+      const stamp = `Measured ${report.date.slice(0, 16).replace('T', ' ')} UTC, Node ${report.node}, ${report.machine.cpus} × ${report.machine.cpuModel}.`;
+      writeFileSync(doc, `${text.slice(0, from + begin.length)}\n${stamp}\n\n${table}\n${text.slice(to)}`);
+      console.log('updated BENCHMARKS.md');
+    }
+  }
 }
 
 const measured = results.filter((r) => typeof r.value === 'number').length;
