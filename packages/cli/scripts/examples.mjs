@@ -50,6 +50,7 @@ const hideKey = (text) =>
   text
     .replaceAll(info.connectionString.split('accesskey=')[1], '<primary key>')
     .replaceAll(info.secondaryConnectionString.split('accesskey=')[1], '<secondary key>')
+    .replaceAll(info.identityHeader ?? '<none>', '<identity header>')
     .replaceAll(work, '/home/me/project')
     .replace(/"pid": \d+/, '"pid": 12345');
 sections.push(
@@ -163,20 +164,54 @@ show(
     return { ...r, stderr: hideKey(r.stderr) };
   })(),
 );
+const appId = '0bd1f6a4-4d6f-4f0b-9a5e-1d4b3b6c1e11';
+const objectId = '6f1e2d3c-1111-4222-8333-944455566677';
+const entraToken = cli([
+  'emulator',
+  'entra',
+  'token',
+  '--teams-user',
+  objectId,
+  '--app',
+  appId,
+  '--query',
+  'accessToken',
+  '-o',
+  'tsv',
+]).stdout.trim();
+show(
+  'A Teams user token from the emulator’s local Entra issuer',
+  `acs-identity emulator entra token --teams-user ${objectId} --app ${appId}`,
+  cli(['emulator', 'entra', 'token', '--teams-user', objectId, '--app', appId]),
+);
 show(
   'Teams user token exchange',
-  'acs-identity token get-for-teams-user --aad-token "$ENTRA_TOKEN" --client "$APP_ID" --aad-user "$OBJECT_ID"',
+  `acs-identity token get-for-teams-user --aad-token "$ENTRA_TOKEN" --client ${appId} --aad-user ${objectId}`,
+  cli(['token', 'get-for-teams-user', '--aad-token', entraToken, '--client', appId, '--aad-user', objectId]),
+);
+show(
+  'Teams user token exchange for another user (the token’s oid differs)',
+  `acs-identity token get-for-teams-user --aad-token "$ENTRA_TOKEN" --client ${appId} --aad-user 11111111-2222-4333-8444-555555555555`,
   cli([
     'token',
     'get-for-teams-user',
     '--aad-token',
-    'eyJhbGciOiJub25lIn0.eyJvaWQiOiJ4In0.x',
+    entraToken,
     '--client',
-    '0bd1f6a4-4d6f-4f0b-9a5e-1d4b3b6c1e11',
+    appId,
     '--aad-user',
-    '6f1e2d3c-1111-4222-8333-944455566677',
+    '11111111-2222-4333-8444-555555555555',
   ]),
-  'Against the real service this prints `{"expires_on","token"}`; the local emulator does not implement the exchange (yet), and says so:',
+);
+show(
+  'Grant a principal access for bearer (Entra ID) requests',
+  `acs-identity emulator role assign --principal ${objectId}`,
+  cli(['emulator', 'role', 'assign', '--principal', objectId]),
+);
+show(
+  'The resource’s managed identities (ARM routes of the emulator)',
+  'acs-identity resource identity assign -n acs -g rg --system-assigned',
+  cli(['resource', 'identity', 'assign', '-n', 'acs', '-g', 'rg', '--system-assigned']),
 );
 show(
   'Parse a raw identifier',

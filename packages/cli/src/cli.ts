@@ -26,6 +26,13 @@ const HANDLERS: Record<CommandId, () => Promise<CommandHandler>> = {
   'identifier parse': async () => (await import('./commands/identifier.js')).identifierParse,
   'emulator start': async () => (await import('./commands/emulator.js')).emulatorStart,
   'emulator rotate-key': async () => (await import('./commands/emulator.js')).emulatorRotateKey,
+  'emulator entra token': async () => (await import('./commands/entra.js')).emulatorEntraToken,
+  'emulator role assign': async () => (await import('./commands/entra.js')).emulatorRoleAssign,
+  'emulator role remove': async () => (await import('./commands/entra.js')).emulatorRoleRemove,
+  'emulator role list': async () => (await import('./commands/entra.js')).emulatorRoleList,
+  'resource identity assign': async () => (await import('./commands/resource.js')).resourceIdentityAssign,
+  'resource identity remove': async () => (await import('./commands/resource.js')).resourceIdentityRemove,
+  'resource identity show': async () => (await import('./commands/resource.js')).resourceIdentityShow,
   'gateway start': async () => (await import('./commands/gateway.js')).gatewayStart,
 };
 

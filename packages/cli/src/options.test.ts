@@ -14,6 +14,23 @@ describe('options', () => {
     expect(flags['token issue']).toEqual(expect.arrayContaining(['scope', 'user']));
     expect(flags['token revoke']).toEqual(['user', 'yes']);
     expect(flags['token get-for-teams-user']).toEqual(['aad-token', 'client', 'aad-user']);
+    for (const verb of ['assign', 'remove']) {
+      expect(flags[`resource identity ${verb}`]).toEqual(
+        expect.arrayContaining(['system-assigned', 'user-assigned', 'name', 'resource-group']),
+      );
+    }
+  });
+
+  it('parses three-word commands with az short flags', () => {
+    expect(parseCommandLine(['resource', 'identity', 'show', '-n', 'acs', '-g', 'rg'], '1')).toMatchObject({
+      kind: 'command',
+      id: 'resource identity show',
+      args: { name: 'acs', 'resource-group': 'rg' },
+    });
+    expect(parseCommandLine(['emulator', 'role'], '1')).toMatchObject({
+      kind: 'error',
+      message: expect.stringContaining('emulator role assign'),
+    });
   });
 });
 

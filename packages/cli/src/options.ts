@@ -37,8 +37,8 @@ export type OptionGroup = 'connection';
 
 /** How one leaf command is declared. */
 export interface CommandSpec {
-  /** Words that select the command, e.g. `['user', 'create']`. */
-  readonly path: readonly [string, string];
+  /** Words that select the command, e.g. `['user', 'create']` or `['emulator', 'role', 'assign']`. */
+  readonly path: readonly [string, string] | readonly [string, string, string];
   readonly summary: string;
   /** Extra paragraph for `--help` and the README. */
   readonly details?: string;
@@ -321,6 +321,12 @@ export const EMULATOR_START = {
       description:
         'Apply the service’s per-30-second limits (answer 429 beyond them); --no-rate-limits turns them off.',
     },
+    'trust-issuer': {
+      type: 'array',
+      description:
+        'Entra ID issuer URLs (the tokens’ iss) to trust besides the local one, for bearer requests and the Teams exchange; keys come from their OpenID discovery document.',
+      placeholder: '<issuer...>',
+    },
   },
   groups: [],
   examples: [['acs-identity emulator start --port 0', 'Start on any free port']],
@@ -357,6 +363,218 @@ export const EMULATOR_ROTATE_KEY = {
   },
   groups: [],
   examples: [['acs-identity emulator rotate-key --key secondary', 'Regenerate the secondary key']],
+} as const satisfies CommandSpec;
+
+/** Where the emulator keeps its state, for the commands that work on it directly (also while it runs). */
+const EMULATOR_STATE_OPTIONS = {
+  'data-dir': {
+    type: 'string',
+    default: '.acs-identity',
+    description: 'Data folder of the emulator.',
+    placeholder: '<dir>',
+  },
+  'database-url': {
+    type: 'string',
+    env: 'DATABASE_URL',
+    description: 'postgres:// URL when the emulator keeps its state in PostgreSQL.',
+    placeholder: '<url>',
+  },
+  'database-schema': {
+    type: 'string',
+    description: 'PostgreSQL schema of the emulator’s tables (default acs_emulator).',
+    placeholder: '<name>',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+export const EMULATOR_ENTRA_TOKEN = {
+  path: ['emulator', 'entra', 'token'],
+  summary: 'Mint a token of the emulator’s local Entra ID issuer (development only).',
+  details:
+    'With --teams-user and --app: a Teams user token for `token get-for-teams-user` (audience https://auth.msft.communication.azure.com, scp "Teams.ManageCalls Teams.ManageChats"). With --principal: a token for the ACS data plane (audience https://communication.azure.com), accepted once the principal has a role (`emulator role assign`). Prints {"accessToken","expiresOn","expires_on","issuer","tenant","tokenType"} like az account get-access-token.',
+  options: {
+    'teams-user': {
+      type: 'string',
+      description: 'Object id (oid) of the Teams user, a GUID.',
+      placeholder: '<oid>',
+    },
+    app: {
+      type: 'string',
+      description: 'Entra application (client) id, the appid claim; required with --teams-user.',
+      placeholder: '<appid>',
+    },
+    principal: {
+      type: 'string',
+      description: 'Object id of a principal calling the data plane, a GUID (instead of --teams-user).',
+      placeholder: '<id>',
+    },
+    tenant: {
+      type: 'string',
+      description: 'Tenant id (tid and the issuer’s tenant); default: the emulator’s local tenant.',
+      placeholder: '<guid>',
+    },
+    'omit-scope': {
+      type: 'array',
+      choices: ['Teams.ManageCalls', 'Teams.ManageChats'],
+      description: 'Leave a Teams scope out, to try the exchange’s “missing scope” failure.',
+      placeholder: '<scope...>',
+    },
+    audience: {
+      type: 'string',
+      description: 'Another audience (aud), to try the “wrong audience” failure.',
+      placeholder: '<uri>',
+    },
+    'expires-in': {
+      type: 'number',
+      default: 3600,
+      description: 'Lifetime in seconds; 0 or negative mints an already expired token.',
+      placeholder: '<seconds>',
+    },
+    ...EMULATOR_STATE_OPTIONS,
+  },
+  groups: [],
+  examples: [
+    [
+      'acs-identity emulator entra token --teams-user <oid> --app <appid> --query accessToken -o tsv',
+      'A Teams user token to exchange',
+    ],
+    ['acs-identity emulator entra token --principal <id> --query accessToken -o tsv', 'A data-plane token'],
+  ],
+} as const satisfies CommandSpec;
+
+const principalOption = {
+  type: 'string',
+  required: true,
+  description: 'Object id or application (client) id of the principal, a GUID (as az’s --assignee).',
+  placeholder: '<id>',
+} as const satisfies OptionSpec;
+
+export const EMULATOR_ROLE_ASSIGN = {
+  path: ['emulator', 'role', 'assign'],
+  summary: 'Let a principal call the emulator’s data plane with Entra ID bearer tokens.',
+  details:
+    'Without a grant, bearer requests answer 403. The system-assigned managed identity’s principal id is `systemAssignedPrincipalId` in emulator.json; a user-assigned one is granted by its client id. Prints {"principalId","role","createdAt"}.',
+  options: {
+    principal: principalOption,
+    role: {
+      type: 'string',
+      default: 'Contributor',
+      description: 'Role name recorded with the grant (every role grants the whole data plane).',
+      placeholder: '<name>',
+    },
+    ...EMULATOR_STATE_OPTIONS,
+  },
+  groups: [],
+  examples: [
+    [
+      'acs-identity emulator role assign --principal "$(jq -r .systemAssignedPrincipalId .acs-identity/emulator.json)"',
+      'Grant the system-assigned managed identity',
+    ],
+  ],
+} as const satisfies CommandSpec;
+
+export const EMULATOR_ROLE_REMOVE = {
+  path: ['emulator', 'role', 'remove'],
+  summary: 'Withdraw a principal’s access to the emulator’s data plane.',
+  details: 'Prints nothing; exit code 3 when the principal had no grant.',
+  options: { principal: principalOption, ...EMULATOR_STATE_OPTIONS },
+  groups: [],
+  examples: [['acs-identity emulator role remove --principal <id>', 'Remove a grant']],
+} as const satisfies CommandSpec;
+
+export const EMULATOR_ROLE_LIST = {
+  path: ['emulator', 'role', 'list'],
+  summary: 'List the principals granted access to the emulator’s data plane.',
+  details: 'Prints [{"principalId","role","createdAt"}].',
+  options: { ...EMULATOR_STATE_OPTIONS },
+  groups: [],
+  examples: [['acs-identity emulator role list -o table', 'As a table']],
+} as const satisfies CommandSpec;
+
+/** How the `resource identity` commands find Azure Resource Manager (or the local emulator's ARM routes). */
+const RESOURCE_OPTIONS = {
+  name: {
+    type: 'string',
+    alias: ['n'],
+    required: true,
+    description: 'Name of the Communication Services resource.',
+    placeholder: '<name>',
+  },
+  'resource-group': {
+    type: 'string',
+    alias: ['g'],
+    required: true,
+    description: 'Resource group of the resource.',
+    placeholder: '<group>',
+  },
+  subscription: {
+    type: 'string',
+    env: 'AZURE_SUBSCRIPTION_ID',
+    description: 'Subscription id (any GUID for the local emulator; default there: all zeros).',
+    placeholder: '<id>',
+  },
+  'management-endpoint': {
+    type: 'string',
+    env: 'ACS_IDENTITY_MANAGEMENT_ENDPOINT',
+    description:
+      'Azure Resource Manager endpoint, authenticated with DefaultAzureCredential. Default: the local emulator of .acs-identity/emulator.json (signed in through its local Entra issuer), else https://management.azure.com.',
+    placeholder: '<url>',
+  },
+  'ca-cert': {
+    type: 'string',
+    env: 'ACS_IDENTITY_CA_CERT_FILE',
+    description: 'PEM file of a CA to trust for HTTPS (the local emulator’s is used automatically).',
+    placeholder: '<file>',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+export const RESOURCE_IDENTITY_ASSIGN = {
+  path: ['resource', 'identity', 'assign'],
+  summary:
+    'Assign managed identities to a Communication Services resource (az communication identity assign).',
+  details:
+    'Adds to what the resource has. Prints the resulting identity {"principalId","tenantId","type","userAssignedIdentities"}.',
+  options: {
+    'system-assigned': { type: 'boolean', description: 'Enable the system-assigned identity.' },
+    'user-assigned': {
+      type: 'array',
+      description: 'ARM ids of user-assigned identities to add.',
+      placeholder: '<id...>',
+    },
+    ...RESOURCE_OPTIONS,
+  },
+  groups: [],
+  examples: [
+    ['acs-identity resource identity assign -n acs -g rg --system-assigned', 'Enable the system identity'],
+  ],
+} as const satisfies CommandSpec;
+
+export const RESOURCE_IDENTITY_REMOVE = {
+  path: ['resource', 'identity', 'remove'],
+  summary:
+    'Remove managed identities from a Communication Services resource (az communication identity remove).',
+  details: '--user-assigned without ids removes every user-assigned identity. Prints the resulting identity.',
+  options: {
+    'system-assigned': { type: 'boolean', description: 'Remove the system-assigned identity.' },
+    'user-assigned': {
+      type: 'array',
+      description: 'ARM ids of user-assigned identities to remove; none given: all of them.',
+      placeholder: '<id...>',
+    },
+    ...RESOURCE_OPTIONS,
+  },
+  groups: [],
+  examples: [
+    ['acs-identity resource identity remove -n acs -g rg --user-assigned', 'Remove every user identity'],
+  ],
+} as const satisfies CommandSpec;
+
+export const RESOURCE_IDENTITY_SHOW = {
+  path: ['resource', 'identity', 'show'],
+  summary:
+    'Show the managed identities of a Communication Services resource (az communication identity show).',
+  options: { ...RESOURCE_OPTIONS },
+  groups: [],
+  examples: [['acs-identity resource identity show -n acs -g rg', 'Show them']],
 } as const satisfies CommandSpec;
 
 export const GATEWAY_START = {
@@ -412,6 +630,13 @@ export const COMMANDS = [
   IDENTIFIER_PARSE,
   EMULATOR_START,
   EMULATOR_ROTATE_KEY,
+  EMULATOR_ENTRA_TOKEN,
+  EMULATOR_ROLE_ASSIGN,
+  EMULATOR_ROLE_REMOVE,
+  EMULATOR_ROLE_LIST,
+  RESOURCE_IDENTITY_ASSIGN,
+  RESOURCE_IDENTITY_REMOVE,
+  RESOURCE_IDENTITY_SHOW,
   GATEWAY_START,
 ] as const;
 
@@ -421,14 +646,26 @@ export const COMMAND_GROUPS = {
   token: 'Issue, revoke, exchange and decode access tokens.',
   identifier: 'Work with raw communication identifiers.',
   emulator: 'Run and manage the local ACS Identity emulator.',
+  resource: 'Manage the Communication Services resource (Azure Resource Manager).',
   gateway: 'Run the GraphQL trusted token service.',
+} as const;
+
+/** Descriptions of the second-level groups of three-word commands. */
+export const COMMAND_SUBGROUPS = {
+  'emulator entra': 'The emulator’s local Entra ID issuer (development only).',
+  'emulator role': 'Which principals may call the emulator with Entra ID bearer tokens.',
+  'resource identity': 'Managed identities of the resource, with az’s flags.',
 } as const;
 
 /** Names of the leaf commands, e.g. `'user create'`. */
 export type CommandId = JoinPath<(typeof COMMANDS)[number]>;
-type JoinPath<C> = C extends { path: readonly [infer A extends string, infer B extends string] }
-  ? `${A} ${B}`
-  : never;
+type JoinPath<C> = C extends {
+  path: readonly [infer A extends string, infer B extends string, infer D extends string];
+}
+  ? `${A} ${B} ${D}`
+  : C extends { path: readonly [infer A extends string, infer B extends string] }
+    ? `${A} ${B}`
+    : never;
 
 type ValueOf<T extends OptionType> = T extends 'string'
   ? string

@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import {
   BUILTIN_OPTIONS,
   COMMAND_GROUPS,
+  COMMAND_SUBGROUPS,
   COMMANDS,
   CONNECTION_OPTIONS,
   type CommandId,
@@ -83,7 +84,7 @@ function addCommand(
   spec: CommandSpec,
   select: (id: CommandId, args: Record<string, unknown>) => void,
 ): Argv {
-  const [, leaf] = spec.path;
+  const leaf = spec.path[spec.path.length - 1] as string;
   const positional = spec.positional
     ? spec.positional.optional
       ? ` [${spec.positional.name}]`
@@ -129,12 +130,31 @@ export function buildParser(
     .wrap(Math.min(120, process.stdout.columns || 100));
   y = addGlobalOptions(y);
   for (const [group, description] of Object.entries(COMMAND_GROUPS)) {
-    const leaves = COMMANDS.filter((c) => c.path[0] === group);
+    const leaves: readonly CommandSpec[] = COMMANDS.filter((c) => c.path[0] === group);
     y = y.command(group, description, (g) => {
       let b = g.usage(`${BIN} ${group} <command> [options]\n\n${description}`);
-      for (const leaf of leaves) b = addCommand(b, leaf, select);
+      const choices: string[] = [];
+      for (const leaf of leaves) {
+        if (leaf.path.length === 2) {
+          b = addCommand(b, leaf, select);
+          choices.push(`${group} ${leaf.path[1]}`);
+        }
+      }
+      // Three-word commands (`emulator role assign`) sit under a sub-group (`emulator role`).
+      for (const [name, subDescription] of Object.entries(COMMAND_SUBGROUPS)) {
+        const [parent, sub] = name.split(' ') as [string, string];
+        if (parent !== group) continue;
+        const subLeaves = leaves.filter((l) => l.path.length === 3 && l.path[1] === sub);
+        choices.push(name);
+        b = b.command(sub, subDescription, (s) => {
+          let c = s.usage(`${BIN} ${name} <command> [options]\n\n${subDescription}`);
+          for (const leaf of subLeaves) c = addCommand(c, leaf, select);
+          c = addGlobalOptions(c);
+          return c.demandCommand(1, `Choose a command: ${subLeaves.map((l) => l.path.join(' ')).join(', ')}`);
+        });
+      }
       b = addGlobalOptions(b);
-      return b.demandCommand(1, `Choose a command: ${leaves.map((l) => `${group} ${l.path[1]}`).join(', ')}`);
+      return b.demandCommand(1, `Choose a command: ${choices.join(', ')}`);
     });
   }
   return y

@@ -23,6 +23,16 @@ export interface EmulatorInfo {
   /** The token signing keys as a JSON Web Key Set. */
   jwksUrl: string;
   storage: 'sqlite' | 'postgres';
+  /** The local Entra issuer's default tenant id. */
+  entraTenantId?: string;
+  /** The local Entra issuer (`<endpoint>entra/<tenant>/v2.0`); discovery at `<issuer>/.well-known/openid-configuration`. */
+  entraIssuer?: string;
+  /** Set `IDENTITY_ENDPOINT` to this (App Service managed-identity protocol). */
+  identityEndpoint?: string;
+  /** Set `IDENTITY_HEADER` to this (a secret: the file is mode 0600). */
+  identityHeader?: string;
+  /** Principal (object) id of the system-assigned managed identity served at `identityEndpoint`. */
+  systemAssignedPrincipalId?: string;
   port: number;
   /** Process that serves the endpoint. */
   pid: number;

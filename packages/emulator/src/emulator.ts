@@ -15,14 +15,16 @@ import {
   removeEmulatorInfo,
   writeEmulatorInfo,
 } from './discovery.js';
+import { EntraIssuer, type EntraTokenRequest, type MintedEntraToken } from './entra.js';
 import { EmulatorError, toEmulatorError } from './errors.js';
 import type { AccessKeyName } from './hmac.js';
 import { answerClientError } from './http.js';
 import { ACCESS_KEY_NAMES, createSeed, Keyring, rotateStoredAccessKey } from './keyring.js';
 import { type EmulatorOptions, normalizeOptions, resolveDataDir } from './options.js';
 import { RateLimiter } from './rate-limits.js';
+import { deleteRoleGrant, putRoleGrant } from './roles.js';
 import { createRequestHandler, EMULATOR_ROUTES } from './service.js';
-import type { ResourceRecord, Store } from './store.js';
+import type { ResourceRecord, RoleGrantRecord, Store } from './store.js';
 import { openStore } from './stores.js';
 
 /** A built emulator: store open, keys and TLS material loaded, not yet listening. */
@@ -42,6 +44,21 @@ export interface Emulator {
   readonly infoFile: string | undefined;
   /** Starts serving on the configured host and port. */
   listen(): Promise<EmulatorInfo>;
+  /** The local Entra issuer's default tenant and the system-assigned managed identity it serves. */
+  readonly entra: {
+    readonly tenantId: string;
+    readonly systemAssigned: { readonly principalId: string; readonly clientId: string };
+  };
+  /**
+   * Mints a token of the local Entra issuer: a Teams user token for the exchange (`teamsUser` + `appId`) or a
+   * principal's token for the data plane (`principal`). Its `iss` names this emulator's endpoint once listening.
+   */
+  mintEntraToken(request: EntraTokenRequest): MintedEntraToken;
+  /** Grants a principal (object id or application id) access to the data plane with bearer tokens. */
+  assignRole(principalId: string, role?: string): Promise<RoleGrantRecord>;
+  /** `false` when the principal had no grant. */
+  removeRole(principalId: string): Promise<boolean>;
+  listRoles(): Promise<RoleGrantRecord[]>;
   /** Replaces an access key (and rewrites emulator.json when this emulator wrote it); revokes its tokens. */
   rotateAccessKey(name: AccessKeyName): Promise<EmulatorInfo | undefined>;
   /** Stops listening, closes connections and the store, removes emulator.json it wrote. Idempotent. */
@@ -82,9 +99,11 @@ async function buildEmulator(options: EmulatorOptions): Promise<BuiltEmulator> {
   const store: Store = await openStore(o);
   let tls: TlsMaterial | undefined;
   let resource: ResourceRecord;
+  let entra: EntraIssuer;
   try {
     await store.initialize(() => createSeed(o.clock()));
     resource = await store.getResource();
+    entra = await EntraIssuer.load(store, o.clock(), o.trustedIssuers);
     if (o.tls) tls = await loadOrCreateTlsMaterial(join(o.dataDir, 'tls'), [o.host], o.clock());
   } catch (e) {
     await store.close();
@@ -92,7 +111,7 @@ async function buildEmulator(options: EmulatorOptions): Promise<BuiltEmulator> {
   }
   const keyring = new Keyring(store, o.clock, store.kind === 'postgres' ? 1000 : 0);
   const limiter = o.rateLimits ? new RateLimiter(o.rateLimits, o.clock) : undefined;
-  const handleRequest = createRequestHandler({ options: o, store, keyring, resource, limiter });
+  const handleRequest = createRequestHandler({ options: o, store, keyring, resource, limiter, entra });
 
   const log = (msg: string) => o.logger({ time: new Date(o.clock()).toISOString(), level: 'info', msg });
   let server: Server | undefined;
@@ -114,6 +133,11 @@ async function buildEmulator(options: EmulatorOptions): Promise<BuiltEmulator> {
       verifyTokenUrl: `${endpoint}${EMULATOR_ROUTES.verifyToken.slice(1)}`,
       jwksUrl: `${endpoint}${EMULATOR_ROUTES.jwks.slice(1)}`,
       storage: store.kind,
+      entraTenantId: entra.tenantId,
+      entraIssuer: entra.issuerUrl(endpoint),
+      identityEndpoint: `${endpoint}${EMULATOR_ROUTES.managedIdentityToken.slice(1)}`,
+      identityHeader: entra.identityHeader,
+      systemAssignedPrincipalId: entra.systemIdentity.principalId,
       port,
       pid: process.pid,
       startedAt: new Date(o.clock()).toISOString(),
@@ -132,6 +156,13 @@ async function buildEmulator(options: EmulatorOptions): Promise<BuiltEmulator> {
     get infoFile() {
       return infoFile;
     },
+    entra: { tenantId: entra.tenantId, systemAssigned: entra.systemIdentity },
+    mintEntraToken(request) {
+      return entra.mint(request, info?.endpoint ?? `${tls ? 'https' : 'http'}://127.0.0.1/`, o.clock());
+    },
+    assignRole: (principalId, role) => putRoleGrant(store, principalId, role, o.clock()),
+    removeRole: (principalId) => deleteRoleGrant(store, principalId),
+    listRoles: () => store.listGrants(),
     async listen() {
       if (closed) throw new EmulatorError('NOT_LISTENING', 'This emulator was closed; create a new one.');
       if (info) return info;

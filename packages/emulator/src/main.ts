@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs the emulator until SIGINT/SIGTERM: `acs-identity-emulator [--port 0] [--host 127.0.0.1] [--data-dir .acs-identity]
-// [--database-url postgres://...] [--database-schema acs_emulator] [--http] [--no-rate-limits] [--bearer-tokens] [--quiet]`.
+// [--database-url postgres://...] [--database-schema acs_emulator] [--http] [--no-rate-limits] [--bearer-tokens]
+// [--trust-issuer <issuer URL>]... [--quiet]`.
 import { parseArgs } from 'node:util';
 import { startEmulator } from './emulator.js';
 import { isEmulatorError } from './errors.js';
@@ -8,7 +9,7 @@ import type { EmulatorOptions } from './options.js';
 
 const USAGE =
   'Usage: acs-identity-emulator [--port <n>] [--host <address>] [--data-dir <folder>] [--database-url <postgres://...>] ' +
-  '[--database-schema <name>] [--http] [--no-rate-limits] [--bearer-tokens] [--quiet]';
+  '[--database-schema <name>] [--http] [--no-rate-limits] [--bearer-tokens] [--trust-issuer <issuer URL>]... [--quiet]';
 
 async function main(): Promise<void> {
   let values: ReturnType<typeof parse>['values'];
@@ -33,6 +34,9 @@ async function main(): Promise<void> {
     ...(values['database-schema'] === undefined ? {} : { databaseSchema: values['database-schema'] }),
     ...(values.quiet ? { logger: false as const } : {}),
     ...(values['bearer-tokens'] ? { bearerTokens: true } : {}),
+    ...(values['trust-issuer']
+      ? { trustedIssuers: values['trust-issuer'].map((issuer) => ({ issuer })) }
+      : {}),
   };
   // Signals are handled from the start: one arriving while the emulator starts stops it right after.
   let emulator: Awaited<ReturnType<typeof startEmulator>> | undefined;
@@ -85,6 +89,7 @@ function parse() {
       'no-rate-limits': { type: 'boolean' },
       quiet: { type: 'boolean' },
       'bearer-tokens': { type: 'boolean' },
+      'trust-issuer': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,

@@ -48,4 +48,18 @@ describe('normalizeOptions', () => {
       limits: { issue: 5, create: 1000, revoke: 500 },
     });
   });
+
+  it('accepts trusted issuers with a JWKS URL or key set, and says what is missing otherwise', () => {
+    const issuer = 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001/v2.0';
+    expect(
+      normalizeOptions({ trustedIssuers: [{ issuer, jwksUrl: 'https://x/keys' }] }).trustedIssuers,
+    ).toEqual([{ issuer, jwksUrl: 'https://x/keys' }]);
+    expect(normalizeOptions({ trustedIssuers: [{ issuer }] }).trustedIssuers).toEqual([{ issuer }]);
+    expect(() => normalizeOptions({ trustedIssuers: [{ issuer, jwksUrl: 'ftp://x' }] })).toThrow(
+      /trustedIssuers\[0\]\.jwksUrl/,
+    );
+    expect(() => normalizeOptions({ trustedIssuers: [{ issuer: 'nope', jwks: { keys: [] } }] })).toThrow(
+      /trustedIssuers\[0\]\.issuer/,
+    );
+  });
 });

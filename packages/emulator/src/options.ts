@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import type { TrustedIssuer } from './entra.js';
 import { EmulatorError } from './errors.js';
 
 /** The operations the rate limiter counts, each with its own per-window budget. */
@@ -63,6 +64,12 @@ export interface EmulatorOptions {
    * that has not expired. The signature is NOT verified (the emulator cannot reach Entra ID). @default false
    */
   bearerTokens?: boolean;
+  /**
+   * Entra ID issuers trusted besides the emulator's own local issuer, for bearer authentication and the Teams token
+   * exchange: `{ issuer }` (keys found through its OpenID discovery document), `{ issuer, jwksUrl }` or
+   * `{ issuer, jwks }`. @default [] (the local issuer only)
+   */
+  trustedIssuers?: readonly TrustedIssuer[];
 }
 
 /** The service's limits per 30 seconds (reference section 7). */
@@ -95,6 +102,7 @@ export interface NormalizedOptions {
   maxBodyBytes: number;
   maxClockSkewMs: number;
   bearerTokens: boolean;
+  trustedIssuers: readonly TrustedIssuer[];
 }
 
 export const DEFAULT_DATA_DIR = '.acs-identity';
@@ -187,5 +195,33 @@ export function normalizeOptions(options: EmulatorOptions = {}): NormalizedOptio
     maxBodyBytes: positiveInteger(options.maxBodyBytes, 'maxBodyBytes', 64 * 1024),
     maxClockSkewMs: positiveInteger(options.maxClockSkewMs, 'maxClockSkewMs', 5 * 60 * 1000),
     bearerTokens: options.bearerTokens ?? false,
+    trustedIssuers: normalizeTrustedIssuers(options.trustedIssuers),
   };
+}
+
+function normalizeTrustedIssuers(value: unknown): readonly TrustedIssuer[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value))
+    throw invalid('Emulator option trustedIssuers must be an array of { issuer, jwksUrl | jwks }.');
+  return value.map((t: unknown, i) => {
+    const v = (t ?? {}) as Partial<TrustedIssuer>;
+    if (typeof v.issuer !== 'string' || !/^https?:\/\//.test(v.issuer)) {
+      throw invalid(
+        `Emulator option trustedIssuers[${i}].issuer must be the issuer URL (the tokens' iss claim).`,
+      );
+    }
+    const hasUrl = typeof v.jwksUrl === 'string' && /^https?:\/\//.test(v.jwksUrl);
+    const hasSet = typeof v.jwks === 'object' && v.jwks !== null && Array.isArray(v.jwks.keys);
+    if (v.jwksUrl !== undefined && !hasUrl) {
+      throw invalid(`Emulator option trustedIssuers[${i}].jwksUrl must be an http(s) URL.`);
+    }
+    if (v.jwks !== undefined && !hasSet) {
+      throw invalid(`Emulator option trustedIssuers[${i}].jwks must be a key set ({ keys: [...] }).`);
+    }
+    return {
+      issuer: v.issuer,
+      ...(hasUrl ? { jwksUrl: v.jwksUrl as string } : {}),
+      ...(hasSet && v.jwks ? { jwks: v.jwks } : {}),
+    };
+  });
 }

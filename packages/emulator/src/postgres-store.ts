@@ -1,12 +1,13 @@
 import pg from 'pg';
 import { EmulatorError } from './errors.js';
 import type { AccessKeyName } from './hmac.js';
-import { toAccessKey, toIdentity, toSigningKey } from './sqlite-store.js';
+import { toAccessKey, toGrant, toIdentity, toSigningKey } from './sqlite-store.js';
 import type {
   AccessKeyRecord,
   DeleteOutcome,
   IdentityRecord,
   ResourceRecord,
+  RoleGrantRecord,
   SigningKeyRecord,
   Store,
   StoreSeed,
@@ -25,6 +26,8 @@ CREATE TABLE IF NOT EXISTS ${s}.signing_keys (
   retired_at_ms BIGINT);
 CREATE TABLE IF NOT EXISTS ${s}.identities (
   id TEXT PRIMARY KEY, created_at_ms BIGINT NOT NULL, revoked_before_s BIGINT, deleted_at_ms BIGINT);
+CREATE TABLE IF NOT EXISTS ${s}.role_grants (
+  principal_id TEXT PRIMARY KEY, role TEXT NOT NULL, created_at_ms BIGINT NOT NULL);
 `;
 }
 
@@ -249,6 +252,68 @@ export class PostgresStore implements Store {
     );
     if (rows[0]?.deleted) return 'deleted';
     return (await this.getIdentity(id)) ? 'already-deleted' : 'not-found';
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    const rows = await this.#query<{ value: string }>(
+      'read metadata',
+      `SELECT value FROM ${this.#s}.emulator_meta WHERE key = $1`,
+      [key],
+    );
+    return rows[0]?.value;
+  }
+
+  async putMetaIfAbsent(key: string, value: string): Promise<string> {
+    await this.#query(
+      'store metadata',
+      `INSERT INTO ${this.#s}.emulator_meta (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+      [key, value],
+    );
+    return (await this.getMeta(key)) ?? value;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.#query(
+      'store metadata',
+      `INSERT INTO ${this.#s}.emulator_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      [key, value],
+    );
+  }
+
+  async listGrants(): Promise<RoleGrantRecord[]> {
+    const rows = await this.#query(
+      'list role grants',
+      `SELECT * FROM ${this.#s}.role_grants ORDER BY created_at_ms, principal_id`,
+    );
+    return rows.map((r) => toGrant(r as Parameters<typeof toGrant>[0]));
+  }
+
+  async getGrant(principalId: string): Promise<RoleGrantRecord | undefined> {
+    const rows = await this.#query(
+      'read a role grant',
+      `SELECT * FROM ${this.#s}.role_grants WHERE principal_id = $1`,
+      [principalId],
+    );
+    const row = rows[0];
+    return row ? toGrant(row as Parameters<typeof toGrant>[0]) : undefined;
+  }
+
+  async putGrant(grant: RoleGrantRecord): Promise<void> {
+    await this.#query(
+      'store a role grant',
+      `INSERT INTO ${this.#s}.role_grants (principal_id, role, created_at_ms) VALUES ($1, $2, $3)
+       ON CONFLICT (principal_id) DO UPDATE SET role = excluded.role`,
+      [grant.principalId, grant.role, grant.createdAtMs],
+    );
+  }
+
+  async deleteGrant(principalId: string): Promise<boolean> {
+    const rows = await this.#query(
+      'remove a role grant',
+      `DELETE FROM ${this.#s}.role_grants WHERE principal_id = $1 RETURNING principal_id`,
+      [principalId],
+    );
+    return rows.length === 1;
   }
 
   async close(): Promise<void> {

@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { type ArmTarget, matchArmPath, serveArm } from './arm.js';
 import { acceptableBearerToken } from './bearer.js';
+import { DATA_PLANE_AUDIENCE_PATTERN, type EntraIssuer, isGuid } from './entra.js';
 import { isEmulatorError, rejectRequest, type ServiceErrorReply } from './errors.js';
 import { type AccessKeyName, type HmacKey, verifyHmacRequest } from './hmac.js';
 import { readBody, sendJson } from './http.js';
 import type { Keyring } from './keyring.js';
+import { managedIdentityToken } from './managed-identity.js';
 import type { NormalizedOptions, RateLimitedOperation } from './options.js';
 import type { RateLimiter } from './rate-limits.js';
 import type { IdentityRecord, ResourceRecord, Store } from './store.js';
+import { exchangeTeamsToken } from './teams-exchange.js';
 import { issueInstantSec, revocationSecond, signToken, verifyToken } from './tokens.js';
 import {
   API_VERSIONS,
@@ -27,6 +31,12 @@ export const EMULATOR_ROUTES = {
   verifyToken: '/emulator/verify-token',
   jwks: '/emulator/jwks.json',
   health: '/emulator/health',
+  /** The local Entra issuer's discovery document: `/entra/<tenant>/v2.0/.well-known/openid-configuration`. */
+  entraDiscovery: '/entra/{tenantId}/v2.0/.well-known/openid-configuration',
+  /** The local Entra issuer's JSON Web Key Set. */
+  entraJwks: '/entra/{tenantId}/discovery/v2.0/keys',
+  /** The App Service-protocol managed-identity endpoint (`IDENTITY_ENDPOINT`). */
+  managedIdentityToken: '/managed-identity/token',
 } as const;
 
 export const API_SUPPORTED_VERSIONS = API_VERSIONS.join(', ');
@@ -37,6 +47,7 @@ export interface ServiceContext {
   keyring: Keyring;
   resource: ResourceRecord;
   limiter: RateLimiter | undefined;
+  entra: EntraIssuer;
 }
 
 type Operation =
@@ -47,12 +58,20 @@ type Operation =
   | 'exchangeTeamsToken'
   | 'verifyToken'
   | 'jwks'
-  | 'health';
+  | 'health'
+  | 'entraDiscovery'
+  | 'entraJwks'
+  | 'managedIdentityToken'
+  | 'armResource';
 
 interface Route {
   operation: Operation;
   /** Percent-decoded `{id}` path parameter. */
   id?: string;
+  /** The tenant of an `/entra/{tenantId}/...` route. */
+  tenant?: string;
+  /** The resource an ARM route names. */
+  arm?: ArmTarget;
 }
 
 interface Reply {
@@ -86,6 +105,32 @@ function match(method: string, pathname: string): Route {
     if (second === 'verify-token') return allow('POST', { operation: 'verifyToken' });
     if (second === 'jwks.json') return allow('GET', { operation: 'jwks' });
     if (second === 'health') return allow('GET', { operation: 'health' });
+  }
+  if (first === 'entra' && second !== undefined && isGuid(second)) {
+    const rest = segments.slice(2).join('/');
+    if (rest === 'v2.0/.well-known/openid-configuration')
+      return allow('GET', { operation: 'entraDiscovery', tenant: second });
+    if (rest === 'discovery/v2.0/keys') return allow('GET', { operation: 'entraJwks', tenant: second });
+  }
+  if (first?.toLowerCase() === 'subscriptions') {
+    const arm = matchArmPath(segments);
+    if (arm) {
+      if (method !== 'GET' && method !== 'PUT' && method !== 'PATCH') {
+        throw rejectRequest(
+          405,
+          'MethodNotAllowed',
+          `${method} is not supported on ${pathname.slice(0, 200)}; use GET, PUT or PATCH.`,
+          undefined,
+          {
+            allow: 'GET, PUT, PATCH',
+          },
+        );
+      }
+      return { operation: 'armResource', arm };
+    }
+  }
+  if (first === 'managed-identity' && second === 'token' && segments.length === 2) {
+    return allow('GET', { operation: 'managedIdentityToken' });
   }
   if (first === 'identities') {
     if (segments.length === 1) return allow('POST', { operation: 'create' });
@@ -317,21 +362,66 @@ function throttle(ctx: ServiceContext, operation: RateLimitedOperation): void {
   );
 }
 
-/** Returns the access key whose tokens the request gets (bearer requests: the primary key's), or throws 401. */
-function authenticate(
+/** The endpoint as this request reached it (scheme + `Host`), with a trailing slash. */
+export function requestEndpoint(ctx: ServiceContext, req: IncomingMessage): string {
+  const host = req.headers.host;
+  const safe = typeof host === 'string' && /^[\w.:[\]-]{1,255}$/.test(host) ? host : '127.0.0.1';
+  return `${ctx.options.tls ? 'https' : 'http'}://${safe}/`;
+}
+
+/**
+ * Entra ID (bearer) authentication: a token of a trusted issuer for `https://communication.azure.com`, over HTTPS,
+ * from a principal granted access to the resource (by object id `oid` or application id `appid`). 401 or 403.
+ */
+async function authenticateBearer(ctx: ServiceContext, authorization: string, now: number): Promise<void> {
+  if (!ctx.options.tls) {
+    throw rejectRequest(
+      401,
+      'Denied',
+      'Denied by the resource provider. Bearer (Entra ID) authentication needs HTTPS; this emulator serves plain HTTP.',
+    );
+  }
+  const token = authorization.replace(/^bearer\s+/i, '').trim();
+  const verdict = await ctx.entra.verify(token, {
+    audience: DATA_PLANE_AUDIENCE_PATTERN,
+    now,
+    skewMs: ctx.options.maxClockSkewMs,
+  });
+  // Like a bad HMAC signature: the same 401 whatever the reason (expired, wrong audience, untrusted issuer...).
+  if (!verdict.ok) return DENIED();
+  const { oid, appid, azp, sub } = verdict.claims;
+  const principal = typeof oid === 'string' ? oid : typeof sub === 'string' ? sub : '';
+  const app = typeof appid === 'string' ? appid : typeof azp === 'string' ? azp : undefined;
+  const grant =
+    (principal ? await ctx.store.getGrant(principal.toLowerCase()) : undefined) ??
+    (app ? await ctx.store.getGrant(app.toLowerCase()) : undefined);
+  if (!grant) {
+    const shown = (principal || app || 'unknown').slice(0, 60);
+    throw rejectRequest(
+      403,
+      'Forbidden',
+      `The principal ${shown} has no role on this Communication Services resource. Grant it access: acs-identity emulator role assign --principal ${shown}`,
+    );
+  }
+}
+
+/** Returns the access key whose tokens the request gets (bearer requests: the primary key's), or throws 401/403. */
+async function authenticate(
   ctx: ServiceContext,
   req: IncomingMessage,
   headers: Record<string, string | undefined>,
   body: Buffer,
   keys: readonly HmacKey[],
-): AccessKeyName {
+): Promise<AccessKeyName> {
   const authorization = headers.authorization ?? '';
   const now = ctx.options.clock();
   if (/^bearer\s/i.test(authorization)) {
+    // The unsigned basic mode (bearerTokens: true) first; otherwise full verification against trusted issuers.
     if (ctx.options.bearerTokens && acceptableBearerToken(authorization, now, ctx.options.maxClockSkewMs)) {
       return 'primary';
     }
-    return DENIED();
+    await authenticateBearer(ctx, authorization, now);
+    return 'primary';
   }
   const verdict = verifyHmacRequest(
     { method: req.method ?? 'GET', target: req.url ?? '/', headers, body },
@@ -364,6 +454,22 @@ async function serve(
     return { status: 200, body: { status: 'ok', resourceId: ctx.resource.resourceId } };
   if (operation === 'jwks')
     return { status: 200, body: await ctx.keyring.jwks(), headers: { 'cache-control': 'no-store' } };
+  if (operation === 'entraDiscovery')
+    return { status: 200, body: ctx.entra.discovery(requestEndpoint(ctx, req), route.tenant ?? '') };
+  if (operation === 'entraJwks')
+    return { status: 200, body: ctx.entra.jwks(), headers: { 'cache-control': 'no-store' } };
+  if (operation === 'managedIdentityToken') {
+    return {
+      status: 200,
+      body: managedIdentityToken(ctx, req, requestEndpoint(ctx, req)),
+      headers: { 'cache-control': 'no-store' },
+    };
+  }
+  if (operation === 'armResource' && route.arm) {
+    const input = req.method === 'GET' ? {} : parseJsonBody(req, body);
+    const host = new URL(requestEndpoint(ctx, req)).host;
+    return serveArm(ctx, req, route.arm, input, url.apiVersion, host);
+  }
   if (operation === 'verifyToken') {
     const { token } = parseJsonBody(req, body);
     if (typeof token !== 'string' || token === '') {
@@ -386,7 +492,7 @@ async function serve(
 
   // The ACS Identity API: signed with an access key (or, when enabled, an Entra ID bearer token).
   const headers = headerValues(req);
-  const keyName = authenticate(ctx, req, headers, body, await ctx.keyring.hmacKeys());
+  const keyName = await authenticate(ctx, req, headers, body, await ctx.keyring.hmacKeys());
   const version = apiVersionOf(url, url.pathname, ctx, headers.host ?? '');
   const features = apiVersionFeatures(version);
 
@@ -446,11 +552,8 @@ async function serve(
         );
       }
       throttle(ctx, 'exchangeTeamsToken');
-      throw rejectRequest(
-        501,
-        'NotImplemented',
-        'Teams user token exchange is not implemented in the emulator yet. Use a real Azure Communication Services resource for POST /teamsUser/:exchangeAccessToken.',
-      );
+      const input = parseJsonBody(req, body);
+      return { status: 200, body: await exchangeTeamsToken(ctx, input, keyName) };
     }
     default:
       throw rejectRequest(404, 'NotFound', 'No such route.');

@@ -8,6 +8,7 @@ import type {
   DeleteOutcome,
   IdentityRecord,
   ResourceRecord,
+  RoleGrantRecord,
   SigningKeyRecord,
   Store,
   StoreSeed,
@@ -24,6 +25,8 @@ CREATE TABLE IF NOT EXISTS signing_keys (
   retired_at_ms INTEGER);
 CREATE TABLE IF NOT EXISTS identities (
   id TEXT PRIMARY KEY, created_at_ms INTEGER NOT NULL, revoked_before_s INTEGER, deleted_at_ms INTEGER);
+CREATE TABLE IF NOT EXISTS role_grants (
+  principal_id TEXT PRIMARY KEY, role TEXT NOT NULL, created_at_ms INTEGER NOT NULL);
 `;
 
 interface AccessKeyRow {
@@ -49,6 +52,18 @@ interface IdentityRow {
   revoked_before_s: number | null;
   deleted_at_ms: number | null;
 }
+
+interface GrantRow {
+  principal_id: string;
+  role: string;
+  created_at_ms: number;
+}
+
+export const toGrant = (r: GrantRow): RoleGrantRecord => ({
+  principalId: r.principal_id,
+  role: r.role,
+  createdAtMs: Number(r.created_at_ms),
+});
 
 export const toAccessKey = (r: AccessKeyRow): AccessKeyRecord => ({
   name: r.name,
@@ -108,6 +123,9 @@ export class SqliteStore implements Store {
       putMeta: db.prepare<[string, string]>(
         'INSERT INTO emulator_meta (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING',
       ),
+      setMeta: db.prepare<[string, string]>(
+        'INSERT INTO emulator_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
       accessKeys: db.prepare<[], AccessKeyRow>('SELECT * FROM access_keys ORDER BY name'),
       accessKey: db.prepare<[string], AccessKeyRow>('SELECT * FROM access_keys WHERE name = ?'),
       insertAccessKey: db.prepare<[string, number, string, string, number]>(
@@ -133,6 +151,12 @@ export class SqliteStore implements Store {
       revoke: db.prepare<[number, string]>(
         'UPDATE identities SET revoked_before_s = MAX(COALESCE(revoked_before_s, 0), ?) WHERE id = ? AND deleted_at_ms IS NULL',
       ),
+      grants: db.prepare<[], GrantRow>('SELECT * FROM role_grants ORDER BY created_at_ms, principal_id'),
+      grant: db.prepare<[string], GrantRow>('SELECT * FROM role_grants WHERE principal_id = ?'),
+      putGrant: db.prepare<[string, string, number]>(
+        'INSERT INTO role_grants (principal_id, role, created_at_ms) VALUES (?, ?, ?) ON CONFLICT (principal_id) DO UPDATE SET role = excluded.role',
+      ),
+      deleteGrant: db.prepare<[string]>('DELETE FROM role_grants WHERE principal_id = ?'),
       markDeleted: db.prepare<[number, string]>(
         'UPDATE identities SET deleted_at_ms = ? WHERE id = ? AND deleted_at_ms IS NULL',
       ),
@@ -266,6 +290,44 @@ export class SqliteStore implements Store {
         })
         .immediate(),
     );
+  }
+
+  getMeta(key: string): Promise<string | undefined> {
+    return this.#run('read metadata', () => this.#stmts.getMeta.get(key)?.value);
+  }
+
+  putMetaIfAbsent(key: string, value: string): Promise<string> {
+    return this.#run('store metadata', () => {
+      this.#stmts.putMeta.run(key, value);
+      return this.#stmts.getMeta.get(key)?.value ?? value;
+    });
+  }
+
+  setMeta(key: string, value: string): Promise<void> {
+    return this.#run('store metadata', () => {
+      this.#stmts.setMeta.run(key, value);
+    });
+  }
+
+  listGrants(): Promise<RoleGrantRecord[]> {
+    return this.#run('list role grants', () => this.#stmts.grants.all().map(toGrant));
+  }
+
+  getGrant(principalId: string): Promise<RoleGrantRecord | undefined> {
+    return this.#run('read a role grant', () => {
+      const row = this.#stmts.grant.get(principalId);
+      return row ? toGrant(row) : undefined;
+    });
+  }
+
+  putGrant(grant: RoleGrantRecord): Promise<void> {
+    return this.#run('store a role grant', () => {
+      this.#stmts.putGrant.run(grant.principalId, grant.role, grant.createdAtMs);
+    });
+  }
+
+  deleteGrant(principalId: string): Promise<boolean> {
+    return this.#run('remove a role grant', () => this.#stmts.deleteGrant.run(principalId).changes === 1);
   }
 
   close(): Promise<void> {

@@ -49,6 +49,13 @@ export interface StoreSeed {
 
 export type DeleteOutcome = 'deleted' | 'already-deleted' | 'not-found';
 
+/** A principal (Entra object id) allowed to call the data plane with a bearer token. */
+export interface RoleGrantRecord {
+  principalId: string;
+  role: string;
+  createdAtMs: number;
+}
+
 /**
  * Persistence of one emulated resource. Every method resolves only after the write is durable (acknowledged writes
  * survive a crash). Implementations: SQLite (`sqlite-store.ts`) and PostgreSQL (`postgres-store.ts`).
@@ -80,5 +87,17 @@ export interface Store {
   /** Raises `revokedBeforeSec` to at least the given value; `undefined` when the identity is unknown or deleted. */
   revokeTokens(id: string, revokedBeforeSec: number): Promise<IdentityRecord | undefined>;
   deleteIdentity(id: string, atMs: number): Promise<DeleteOutcome>;
+  /** A value of the resource's key/value metadata (e.g. the local Entra issuer's key). */
+  getMeta(key: string): Promise<string | undefined>;
+  /** Stores the value unless the key exists; resolves to the stored value (the first writer wins). */
+  putMetaIfAbsent(key: string, value: string): Promise<string>;
+  /** Stores (or replaces) a value of the metadata. */
+  setMeta(key: string, value: string): Promise<void>;
+  listGrants(): Promise<RoleGrantRecord[]>;
+  getGrant(principalId: string): Promise<RoleGrantRecord | undefined>;
+  /** Adds (or replaces the role of) a grant. */
+  putGrant(grant: RoleGrantRecord): Promise<void>;
+  /** `false` when the principal had no grant. */
+  deleteGrant(principalId: string): Promise<boolean>;
   close(): Promise<void>;
 }

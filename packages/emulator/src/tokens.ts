@@ -24,6 +24,8 @@ export interface TokenRequest {
   resourceLocation: string;
   /** Issue instant in seconds; already raised to the identity's revocation second by the caller. */
   iatSec: number;
+  /** An explicit `exp` in seconds (Teams exchange: the Entra token's); otherwise `iat + expiresInMinutes*60`. */
+  expSec?: number;
 }
 
 /** The `scp` value real tokens carry. */
@@ -55,7 +57,7 @@ export async function signToken(
     skypeid: request.identityId.replace(/^8:/, ''),
     scp: TOKEN_SCP,
     csi: String(request.iatSec),
-    exp: request.iatSec + request.expiresInMinutes * 60,
+    exp: request.expSec ?? request.iatSec + request.expiresInMinutes * 60,
     rgn: 'amer',
     acsScope: request.scopes.join(','),
     resourceId: request.resourceId,
@@ -146,6 +148,11 @@ export async function verifyToken(
     return { valid: false, reason: 'bad-signature' };
   }
   if (exp * 1000 <= now) return { valid: false, reason: 'expired', ...base };
+  if (identity.startsWith('8:orgid:')) {
+    // A Teams user's token from the exchange: no ACS identity record, nothing to revoke or delete.
+    if (key.record.retiredAtMs !== null) return { valid: false, reason: 'key-rotated', ...base };
+    return { valid: true, ...base };
+  }
   const record = await lookupIdentity(identity);
   if (!record || record.deletedAtMs !== null) return { valid: false, reason: 'identity-deleted', ...base };
   if (key.record.retiredAtMs !== null) return { valid: false, reason: 'key-rotated', ...base };

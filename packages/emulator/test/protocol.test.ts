@@ -165,12 +165,13 @@ describe('routes, bodies and api-versions', () => {
     expect(res.json).toMatchObject({ error: { code: 'IdentityNotFound', target: 'id' } });
   });
 
-  it('answers the Teams token exchange with a clear 501 instead of crashing', async () => {
+  it('answers a Teams token exchange with a garbage token 401 InvalidAccessToken, and needs api-version 2022-06-01', async () => {
     const body = JSON.stringify({ token: 'x', appId: 'y', userId: 'z' });
     const res = await signedRequest(t, { target: `/teamsUser/:exchangeAccessToken?api-version=${V}`, body });
-    expect(res.status).toBe(501);
-    expect(res.json).toMatchObject({ error: { code: 'NotImplemented' } });
-    expect(JSON.stringify(res.json)).toMatch(/not implemented in the emulator/);
+    expect(res.status).toBe(401);
+    expect(res.json).toEqual({
+      error: { code: 'InvalidAccessToken', message: 'Provided access token is not valid.' },
+    });
     const old = await signedRequest(t, {
       target: '/teamsUser/:exchangeAccessToken?api-version=2021-03-07',
       body,

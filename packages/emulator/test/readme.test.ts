@@ -1,6 +1,7 @@
 // The README's code samples, run as written (only the data folder differs: a temporary one).
 import { readFile } from 'node:fs/promises';
 import { readEmulatorInfo, startEmulator } from '@acs-identity/emulator';
+import { CommunicationServiceManagementClient } from '@azure/arm-communication';
 import { CommunicationIdentityClient } from '@azure/communication-identity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest, tempDir } from './support.js';
@@ -35,5 +36,69 @@ describe('README samples', () => {
       await emulator.close();
     }
     expect(readEmulatorInfo(dir.path)).toBeUndefined();
+  });
+
+  it('Entra ID: the Teams user token exchange', async () => {
+    const emulator = await startEmulator({ dataDir: dir.path, logger: false });
+    const ca = await readFile(emulator.info.caCertFile ?? '', 'utf8');
+    const client = new CommunicationIdentityClient(emulator.info.connectionString, { tlsOptions: { ca } });
+    const appId = '0bd1f6a4-4d6f-4f0b-9a5e-1d4b3b6c1e11';
+    const userId = '6f1e2d3c-1111-4222-8333-944455566677';
+    const entra = emulator.mintEntraToken({ teamsUser: userId, appId, expiresInSeconds: 3600 });
+    const { token, expiresOn } = await client.getTokenForTeamsUser({
+      teamsUserAadToken: entra.token,
+      clientId: appId,
+      userObjectId: userId,
+    });
+    expect(JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString())).toMatchObject({
+      skypeid: `orgid:${userId}`,
+    });
+    expect(expiresOn.getTime()).toBe(entra.expiresOn.getTime());
+    await emulator.close();
+  });
+
+  it('Entra ID: bearer authentication for a granted principal', async () => {
+    const emulator = await startEmulator({ dataDir: dir.path, logger: false });
+    const principal = '3d5e2c1b-7a4f-4e2d-9c8b-1a2b3c4d5e6f';
+    await emulator.assignRole(principal);
+    const credential = {
+      getToken: async () => {
+        const { token, expiresOn } = emulator.mintEntraToken({ principal });
+        return { token, expiresOnTimestamp: expiresOn.getTime() };
+      },
+    };
+    const ca = await readFile(emulator.info.caCertFile ?? '', 'utf8');
+    const client = new CommunicationIdentityClient(emulator.info.endpoint, credential, {
+      tlsOptions: { ca },
+    });
+    const user = await client.createUser();
+    expect(user.communicationUserId).toMatch(/^8:acs:/);
+    await emulator.close();
+  });
+
+  it("Entra ID: the resource's managed identities through @azure/arm-communication", async () => {
+    const emulator = await startEmulator({ dataDir: dir.path, logger: false });
+    const ca = await readFile(emulator.info.caCertFile ?? '', 'utf8');
+    const credential = {
+      getToken: async () => {
+        const { token, expiresOn } = emulator.mintEntraToken({
+          principal: '3d5e2c1b-7a4f-4e2d-9c8b-1a2b3c4d5e6f',
+          audience: 'https://management.azure.com',
+        });
+        return { token, expiresOnTimestamp: expiresOn.getTime() };
+      },
+    };
+    const host = emulator.info.endpoint.replace(/\/$/, '');
+    const arm = new CommunicationServiceManagementClient(credential, '00000000-0000-0000-0000-000000000000', {
+      endpoint: host,
+      $host: host,
+      credentialScopes: ['https://management.azure.com/.default'],
+      tlsOptions: { ca },
+    });
+    const updated = await arm.communicationServices.update('rg', 'acs', {
+      identity: { type: 'SystemAssigned' },
+    });
+    expect(updated.identity).toMatchObject({ type: 'SystemAssigned', tenantId: emulator.info.entraTenantId });
+    await emulator.close();
   });
 });

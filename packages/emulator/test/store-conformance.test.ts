@@ -130,6 +130,39 @@ function conformance(name: string, backing: () => Promise<Backing>): void {
       expect((await store.getIdentity('8:acs:r_3'))?.deletedAtMs).toBe(5000);
       expect((await store.getIdentity('8:acs:r_4'))?.revokedBeforeSec).toBe(77);
     });
+
+    it('keeps role grants: adds, replaces the role, lists, removes, seen by another connection', async () => {
+      const other = await b.open();
+      try {
+        await store.putGrant({ principalId: 'p-1', role: 'Contributor', createdAtMs: 10 });
+        await store.putGrant({ principalId: 'p-2', role: 'Contributor', createdAtMs: 20 });
+        await other.putGrant({ principalId: 'p-1', role: 'Owner', createdAtMs: 10 });
+        expect(await store.getGrant('p-1')).toEqual({ principalId: 'p-1', role: 'Owner', createdAtMs: 10 });
+        expect((await other.listGrants()).map((g) => g.principalId)).toEqual(['p-1', 'p-2']);
+        expect(await other.deleteGrant('p-2')).toBe(true);
+        expect(await store.deleteGrant('p-2')).toBe(false);
+        expect(await store.getGrant('p-2')).toBeUndefined();
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('keeps metadata: the first writer wins for putMetaIfAbsent, setMeta replaces', async () => {
+      const other = await b.open();
+      try {
+        const [x, y] = await Promise.all([
+          store.putMetaIfAbsent('test_key', 'first'),
+          other.putMetaIfAbsent('test_key', 'second'),
+        ]);
+        expect(x).toBe(y);
+        expect(await other.getMeta('test_key')).toBe(x);
+        await store.setMeta('test_key', 'third');
+        expect(await other.getMeta('test_key')).toBe('third');
+        expect(await store.getMeta('missing_key')).toBeUndefined();
+      } finally {
+        await other.close();
+      }
+    });
   });
 }
 

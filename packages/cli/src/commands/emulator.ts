@@ -12,7 +12,7 @@ type StartArgs = OptionValues<(typeof EMULATOR_START)['options']> & GlobalValues
 type RotateArgs = OptionValues<(typeof EMULATOR_ROTATE_KEY)['options']> & GlobalValues;
 
 /** Turns the emulator's errors into ours: bad options are usage errors, the rest runtime errors. */
-function fromEmulatorError(error: unknown): never {
+export function fromEmulatorError(error: unknown): never {
   const e = error as { name?: unknown; code?: unknown; message?: unknown };
   if (e?.name === 'EmulatorError') {
     const message = String(e.message);
@@ -66,6 +66,9 @@ export const emulatorStart: CommandHandler = async (raw, context) => {
     logger: (entry) => logEntry(context, entry),
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(args['database-schema'] ? { databaseSchema: args['database-schema'] } : {}),
+    ...(args['trust-issuer']
+      ? { trustedIssuers: ([] as string[]).concat(args['trust-issuer']).map((issuer) => ({ issuer })) }
+      : {}),
   }).catch(fromEmulatorError);
   const { info } = emulator;
   addSecret(info.connectionString);
@@ -80,6 +83,12 @@ export const emulatorStart: CommandHandler = async (raw, context) => {
   if (info.caCertFile) {
     context.log.notice(
       `HTTPS with a local CA; trust it with --ca-cert ${info.caCertFile}, NODE_EXTRA_CA_CERTS=${info.caCertFile} (Node.js) or REQUESTS_CA_BUNDLE=${info.caCertFile} (Python).`,
+    );
+  }
+  if (info.identityEndpoint && info.identityHeader) {
+    addSecret(info.identityHeader);
+    context.log.notice(
+      `Managed identity (no key): IDENTITY_ENDPOINT=${info.identityEndpoint} IDENTITY_HEADER="$(jq -r .identityHeader ${emulator.infoFile})"; grant it with acs-identity emulator role assign --principal ${info.systemAssignedPrincipalId}.`,
     );
   }
   context.log.notice('Press Ctrl+C to stop.');

@@ -1,0 +1,426 @@
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  type JsonWebKey,
+  type KeyObject,
+  randomBytes,
+  randomUUID,
+  sign,
+  verify,
+  X509Certificate,
+} from 'node:crypto';
+import { generateSigningKey } from './certificates.js';
+import { EmulatorError } from './errors.js';
+import type { Jwk } from './keyring.js';
+import type { Store } from './store.js';
+
+/** Audience of a Teams user's Entra token that ACS exchanges (`POST /teamsUser/:exchangeAccessToken`). */
+export const TEAMS_EXCHANGE_AUDIENCE = 'https://auth.msft.communication.azure.com';
+/** Audience of Entra tokens that call the ACS data plane (scope `https://communication.azure.com/.default`). */
+export const DATA_PLANE_AUDIENCE = 'https://communication.azure.com';
+/** The delegated scopes a Teams user's token must carry for the exchange. */
+export const TEAMS_EXCHANGE_SCOPES = ['Teams.ManageCalls', 'Teams.ManageChats'] as const;
+export type TeamsExchangeScope = (typeof TEAMS_EXCHANGE_SCOPES)[number];
+
+/** `https://communication.azure.com` with any number of trailing slashes (Python asks for `...//.default`). */
+export const DATA_PLANE_AUDIENCE_PATTERN = /^https:\/\/communication\.azure\.com\/*$/i;
+const TEAMS_AUDIENCE_PATTERN = /^https:\/\/auth\.msft\.communication\.azure\.com\/*$/i;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isGuid(value: unknown): value is string {
+  return typeof value === 'string' && GUID.test(value);
+}
+
+/** An issuer besides the local one whose tokens the emulator accepts (e.g. a real Entra tenant, another emulator). */
+export interface TrustedIssuer {
+  /** The exact `iss` claim, e.g. `https://login.microsoftonline.com/<tenant>/v2.0`. */
+  issuer: string;
+  /**
+   * Where its JSON Web Key Set is fetched (cached 10 minutes; refetched once a minute at most on an unknown `kid`).
+   * @default the `jwks_uri` of `<issuer>/.well-known/openid-configuration`
+   */
+  jwksUrl?: string;
+  /** Or the key set itself. */
+  jwks?: { keys: readonly object[] };
+}
+
+/** What {@link mintEntraToken} and the emulator's local issuer mint. */
+export interface EntraTokenRequest {
+  /** A Teams user's object id (`oid`): mints a delegated token for the Teams token exchange. */
+  teamsUser?: string;
+  /** A principal's object id (`oid`): mints an app token for the ACS data plane. */
+  principal?: string;
+  /** The Entra application (client) id, the `appid` claim. Required with `teamsUser`; defaults to `principal`. */
+  appId?: string;
+  /** The tenant (`tid`) and the issuer's tenant segment. @default the emulator's local tenant */
+  tenantId?: string;
+  /** Scopes to leave out of a Teams user token (to produce the "missing scope" failure). @default [] */
+  omitScopes?: readonly string[];
+  /** @default `https://auth.msft.communication.azure.com` (Teams user), `https://communication.azure.com` (principal) */
+  audience?: string;
+  /** Lifetime in seconds from now; 0 or negative mints an already expired token. @default 3600 */
+  expiresInSeconds?: number;
+}
+
+export interface MintedEntraToken {
+  token: string;
+  /** `exp` as a Date. */
+  expiresOn: Date;
+  claims: Record<string, unknown>;
+}
+
+interface StoredEntraKey {
+  kid: string;
+  x5t: string;
+  privateKeyPem: string;
+  certificatePem: string;
+}
+
+const META = {
+  key: 'entra_signing_key',
+  tenant: 'entra_tenant_id',
+  systemPrincipal: 'managed_identity_system_principal_id',
+  systemClient: 'managed_identity_system_client_id',
+  identityHeader: 'managed_identity_header',
+} as const;
+
+/** Why an Entra token was refused. */
+export type EntraRejection =
+  | 'malformed'
+  | 'bad-signature'
+  | 'untrusted-issuer'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'wrong-audience'
+  | 'missing-scope';
+
+export type EntraVerdict =
+  | { ok: true; claims: Record<string, unknown>; issuer: string }
+  | { ok: false; reason: EntraRejection };
+
+export interface VerifyEntraOptions {
+  audience: RegExp;
+  /** Every one of these must be in the space-separated `scp` claim. */
+  requiredScopes?: readonly string[];
+  now: number;
+  /** Clock skew allowed for `nbf` (and for `exp` unless {@link expirySkewMs} is given). */
+  skewMs: number;
+  expirySkewMs?: number;
+}
+
+function decodeJwt(token: string):
+  | {
+      header: Record<string, unknown>;
+      claims: Record<string, unknown>;
+      signingInput: string;
+      signature: Buffer;
+    }
+  | undefined {
+  const parts = token.trim().split('.');
+  if (parts.length !== 3) return undefined;
+  const [h, c, s] = parts as [string, string, string];
+  try {
+    const header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as unknown;
+    const claims = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as unknown;
+    if (typeof header !== 'object' || header === null || typeof claims !== 'object' || claims === null)
+      return undefined;
+    return {
+      header: header as Record<string, unknown>,
+      claims: claims as Record<string, unknown>,
+      signingInput: `${h}.${c}`,
+      signature: Buffer.from(s, 'base64url'),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A stable GUID derived from a string (for principal ids of user-assigned identities named by client id). */
+export function derivedGuid(seed: string): string {
+  const h = createHash('sha256').update(seed).digest('hex');
+  const variant = ((Number.parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+interface RemoteKeySet {
+  fetchedAt: number;
+  keys: Map<string, KeyObject>;
+}
+
+/**
+ * The emulator's local Entra ID stand-in: one persisted RS256 key, a default tenant, the system-assigned managed
+ * identity's ids and the managed-identity endpoint's secret header, all kept in the store so every instance (and the
+ * CLI) agrees. Mints tokens and verifies tokens of the local issuer and of configured trusted issuers.
+ */
+export class EntraIssuer {
+  readonly tenantId: string;
+  readonly systemIdentity: { principalId: string; clientId: string };
+  readonly identityHeader: string;
+  readonly #kid: string;
+  readonly #x5t: string;
+  readonly #privateKey: KeyObject;
+  readonly #publicKey: KeyObject;
+  readonly #jwk: Jwk;
+  readonly #trusted: readonly TrustedIssuer[];
+  readonly #remote = new Map<string, RemoteKeySet>();
+
+  private constructor(
+    key: StoredEntraKey,
+    tenantId: string,
+    systemIdentity: { principalId: string; clientId: string },
+    identityHeader: string,
+    trusted: readonly TrustedIssuer[],
+  ) {
+    this.tenantId = tenantId;
+    this.systemIdentity = systemIdentity;
+    this.identityHeader = identityHeader;
+    this.#kid = key.kid;
+    this.#x5t = key.x5t;
+    this.#privateKey = createPrivateKey(key.privateKeyPem);
+    this.#publicKey = new X509Certificate(key.certificatePem).publicKey;
+    const jwk = this.#publicKey.export({ format: 'jwk' });
+    this.#jwk = {
+      kty: 'RSA',
+      use: 'sig',
+      alg: 'RS256',
+      kid: key.kid,
+      x5t: key.x5t,
+      n: String(jwk.n),
+      e: String(jwk.e),
+      x5c: [new X509Certificate(key.certificatePem).raw.toString('base64')],
+    };
+    this.#trusted = trusted;
+  }
+
+  /** Loads the issuer's state from the store, creating it on first use (concurrent first users agree). */
+  static async load(store: Store, now: number, trusted: readonly TrustedIssuer[] = []): Promise<EntraIssuer> {
+    let raw = await store.getMeta(META.key);
+    if (raw === undefined) {
+      const generated = await generateSigningKey(now);
+      raw = await store.putMetaIfAbsent(META.key, JSON.stringify(generated));
+    }
+    let key: StoredEntraKey;
+    try {
+      key = JSON.parse(raw) as StoredEntraKey;
+    } catch (e) {
+      throw new EmulatorError('STORAGE_FAILED', 'The stored local Entra issuer key is not valid JSON.', {
+        cause: e,
+      });
+    }
+    const tenantId = await metaOrCreate(store, META.tenant, randomUUID);
+    const principalId = await metaOrCreate(store, META.systemPrincipal, randomUUID);
+    const clientId = await metaOrCreate(store, META.systemClient, randomUUID);
+    const header = await metaOrCreate(store, META.identityHeader, () =>
+      randomBytes(24).toString('base64url'),
+    );
+    return new EntraIssuer(key, tenantId, { principalId, clientId }, header, trusted);
+  }
+
+  /** `<endpoint>entra/<tenant>/v2.0` (endpoint with a trailing slash). */
+  issuerUrl(endpoint: string, tenantId = this.tenantId): string {
+    return `${endpoint}entra/${tenantId}/v2.0`;
+  }
+
+  /** The OpenID Connect discovery document of a tenant, as served under `<issuer>/.well-known/openid-configuration`. */
+  discovery(endpoint: string, tenantId: string): Record<string, unknown> {
+    const issuer = this.issuerUrl(endpoint, tenantId);
+    return {
+      issuer,
+      jwks_uri: `${endpoint}entra/${tenantId}/discovery/v2.0/keys`,
+      token_endpoint: `${endpoint}managed-identity/token`,
+      response_types_supported: ['token'],
+      subject_types_supported: ['pairwise'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      claims_supported: ['aud', 'iss', 'iat', 'nbf', 'exp', 'appid', 'oid', 'sub', 'tid', 'scp', 'idtyp'],
+      tenant_region_scope: 'emulator',
+    };
+  }
+
+  jwks(): { keys: Jwk[] } {
+    return { keys: [this.#jwk] };
+  }
+
+  /** Mints a signed token (see {@link EntraTokenRequest}); throws `INVALID_OPTIONS` for a bad request. */
+  mint(request: EntraTokenRequest, endpoint: string, now: number): MintedEntraToken {
+    const r = normalizeTokenRequest(request);
+    const tenantId = r.tenantId ?? this.tenantId;
+    const iat = Math.floor(now / 1000);
+    const exp = iat + r.expiresInSeconds;
+    const claims: Record<string, unknown> = {
+      aud: r.audience,
+      iss: this.issuerUrl(endpoint, tenantId),
+      iat: Math.min(iat, exp),
+      nbf: Math.min(iat, exp),
+      exp,
+      appid: r.appId,
+      appidacr: r.kind === 'teams-user' ? '0' : '2',
+      idtyp: r.kind === 'teams-user' ? 'user' : 'app',
+      oid: r.oid,
+    };
+    if (r.kind === 'teams-user') {
+      claims.scp = TEAMS_EXCHANGE_SCOPES.filter((s) => !r.omitScopes.includes(s)).join(' ');
+    }
+    Object.assign(claims, {
+      sub: r.oid,
+      tid: tenantId,
+      uti: randomBytes(16).toString('base64url'),
+      ver: '1.0',
+    });
+    const header = { alg: 'RS256', kid: this.#kid, x5t: this.#x5t, typ: 'JWT' };
+    const signingInput = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+    const signature = sign('sha256', Buffer.from(signingInput), this.#privateKey).toString('base64url');
+    return { token: `${signingInput}.${signature}`, expiresOn: new Date(exp * 1000), claims };
+  }
+
+  /**
+   * Verifies an Entra token: RS256 signature by the local issuer (an `iss` of the form `.../entra/<tid>/v2.0`, any
+   * host) or by a trusted issuer (exact `iss`), then `exp`/`nbf` (with the skew), the audience and required scopes.
+   */
+  async verify(token: unknown, o: VerifyEntraOptions): Promise<EntraVerdict> {
+    if (typeof token !== 'string' || token.length > 16_384) return { ok: false, reason: 'malformed' };
+    const decoded = decodeJwt(token);
+    if (!decoded) return { ok: false, reason: 'malformed' };
+    const { header, claims } = decoded;
+    if (header.alg !== 'RS256' || typeof claims.iss !== 'string')
+      return { ok: false, reason: 'bad-signature' };
+    const iss = claims.iss;
+    let key: KeyObject | undefined;
+    if (header.kid === this.#kid) {
+      const tid = claims.tid;
+      if (typeof tid !== 'string' || !iss.endsWith(`/entra/${tid}/v2.0`))
+        return { ok: false, reason: 'untrusted-issuer' };
+      key = this.#publicKey;
+    } else {
+      const trusted = this.#trusted.find((t) => t.issuer === iss);
+      if (!trusted) return { ok: false, reason: 'untrusted-issuer' };
+      key = await this.#remoteKey(trusted, header.kid, o.now);
+    }
+    if (!key || !verify('sha256', Buffer.from(decoded.signingInput), key, decoded.signature)) {
+      return { ok: false, reason: 'bad-signature' };
+    }
+    const nowSec = o.now / 1000;
+    const skewSec = o.skewMs / 1000;
+    const expirySkewSec = (o.expirySkewMs ?? o.skewMs) / 1000;
+    if (typeof claims.exp !== 'number' || claims.exp + expirySkewSec <= nowSec)
+      return { ok: false, reason: 'expired' };
+    if (typeof claims.nbf === 'number' && claims.nbf - skewSec > nowSec)
+      return { ok: false, reason: 'not-yet-valid' };
+    const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    if (!audiences.some((a) => typeof a === 'string' && o.audience.test(a)))
+      return { ok: false, reason: 'wrong-audience' };
+    if (o.requiredScopes && o.requiredScopes.length > 0) {
+      const scp = typeof claims.scp === 'string' ? claims.scp.split(' ') : [];
+      if (!o.requiredScopes.every((s) => scp.includes(s))) return { ok: false, reason: 'missing-scope' };
+    }
+    return { ok: true, claims, issuer: iss };
+  }
+
+  async #remoteKey(trusted: TrustedIssuer, kid: unknown, now: number): Promise<KeyObject | undefined> {
+    if (typeof kid !== 'string') return undefined;
+    let set = this.#remote.get(trusted.issuer);
+    const stale =
+      !set || now - set.fetchedAt > 600_000 || (!set.keys.has(kid) && now - set.fetchedAt > 60_000);
+    if (stale) {
+      const keys =
+        trusted.jwks?.keys ?? (await fetchJwks(trusted.jwksUrl ?? (await discoverJwksUrl(trusted.issuer))));
+      const map = new Map<string, KeyObject>();
+      for (const jwk of (keys ?? []) as readonly JsonWebKey[]) {
+        const id = (jwk as { kid?: unknown }).kid;
+        if (typeof id !== 'string' || jwk.kty !== 'RSA') continue;
+        try {
+          map.set(id, createPublicKey({ key: jwk, format: 'jwk' }));
+        } catch {
+          // An unusable key is skipped.
+        }
+      }
+      set = { fetchedAt: now, keys: map };
+      this.#remote.set(trusted.issuer, set);
+    }
+    return set?.keys.get(kid);
+  }
+}
+
+/** The `jwks_uri` of an issuer's OpenID discovery document, or `undefined` when it cannot be read. */
+async function discoverJwksUrl(issuer: string): Promise<string | undefined> {
+  try {
+    const res = await fetch(`${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`, {
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!res.ok) return undefined;
+    const body = (await res.json()) as { jwks_uri?: unknown };
+    return typeof body.jwks_uri === 'string' ? body.jwks_uri : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function fetchJwks(url: string | undefined): Promise<readonly JsonWebKey[] | undefined> {
+  if (!url) return undefined;
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    if (!res.ok) return undefined;
+    const body = (await res.json()) as { keys?: unknown };
+    return Array.isArray(body.keys) ? (body.keys as JsonWebKey[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function metaOrCreate(store: Store, key: string, create: () => string): Promise<string> {
+  return (await store.getMeta(key)) ?? store.putMetaIfAbsent(key, create());
+}
+
+interface NormalizedTokenRequest {
+  kind: 'teams-user' | 'principal';
+  oid: string;
+  appId: string;
+  tenantId: string | undefined;
+  omitScopes: readonly string[];
+  audience: string;
+  expiresInSeconds: number;
+}
+
+function invalid(message: string): EmulatorError {
+  return new EmulatorError('INVALID_OPTIONS', message);
+}
+
+/** Validates a token request, throwing `INVALID_OPTIONS` that says what to fix. */
+export function normalizeTokenRequest(r: EntraTokenRequest): NormalizedTokenRequest {
+  if (typeof r !== 'object' || r === null) throw invalid('An Entra token request must be an object.');
+  if ((r.teamsUser === undefined) === (r.principal === undefined)) {
+    throw invalid('Give either teamsUser (a Teams user object id) or principal (a principal object id).');
+  }
+  const kind = r.teamsUser !== undefined ? 'teams-user' : 'principal';
+  const oid = String(r.teamsUser ?? r.principal);
+  if (!isGuid(oid))
+    throw invalid(
+      `The ${kind === 'teams-user' ? 'Teams user' : 'principal'} id must be a GUID; got ${String(oid).slice(0, 60)}.`,
+    );
+  const appId = r.appId ?? (kind === 'principal' ? oid : undefined);
+  if (appId === undefined)
+    throw invalid('A Teams user token needs appId: the Entra application (client) id.');
+  if (!isGuid(appId)) throw invalid(`appId must be a GUID; got ${String(appId).slice(0, 60)}.`);
+  if (r.tenantId !== undefined && !isGuid(r.tenantId))
+    throw invalid(`tenantId must be a GUID; got ${String(r.tenantId).slice(0, 60)}.`);
+  const omitScopes = r.omitScopes ?? [];
+  for (const s of omitScopes) {
+    if (!(TEAMS_EXCHANGE_SCOPES as readonly string[]).includes(s))
+      throw invalid(`omitScopes takes ${TEAMS_EXCHANGE_SCOPES.join(' or ')}; got ${String(s).slice(0, 60)}.`);
+  }
+  if (kind === 'principal' && omitScopes.length > 0)
+    throw invalid('omitScopes applies to Teams user tokens only.');
+  const audience = r.audience ?? (kind === 'teams-user' ? TEAMS_EXCHANGE_AUDIENCE : DATA_PLANE_AUDIENCE);
+  if (typeof audience !== 'string' || audience.trim() === '')
+    throw invalid('audience must be a non-empty string.');
+  const expiresInSeconds = r.expiresInSeconds ?? 3600;
+  if (!Number.isInteger(expiresInSeconds) || Math.abs(expiresInSeconds) > 366 * 86_400) {
+    throw invalid(
+      `expiresInSeconds must be a whole number of seconds (at most a year); got ${String(expiresInSeconds)}.`,
+    );
+  }
+  return { kind, oid, appId, tenantId: r.tenantId, omitScopes, audience, expiresInSeconds };
+}
+
+export { TEAMS_AUDIENCE_PATTERN };
