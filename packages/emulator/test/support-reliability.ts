@@ -308,12 +308,4 @@ export async function spawnEmulatorChild(dataDir: string, args: string[] = []): 
   };
 }
 
-/** The PostgreSQL URL for tests; missing: fails under CI, else `undefined` with a loud warning. */
-export function testDatabaseUrl(): string | undefined {
-  const url = process.env.ACS_TEST_DATABASE_URL;
-  if (url) return url;
-  const message = 'ACS_TEST_DATABASE_URL is not set (eval "$(bash scripts/test-services.sh)")';
-  if (process.env.CI) throw new Error(message);
-  console.warn(`\n!!! SKIPPING PostgreSQL reliability tests: ${message} !!!\n`);
-  return undefined;
-}
+export { testDatabaseUrl } from '@acs-identity/testing';

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computeHmacSignature, contentSha256, hmacStringToSign } from '@acs-identity/core/node';
+import { uniqueSchema as sharedUniqueSchema } from '@acs-identity/testing';
 import { CommunicationIdentityClient } from '@azure/communication-identity';
-import pg from 'pg';
 import type { EmulatorInfo, EmulatorLogEntry, EmulatorOptions, RunningEmulator } from '../src/index.js';
 import { readEmulatorInfo, startEmulator } from '../src/index.js';
 
@@ -169,23 +169,6 @@ export async function verify(t: TestEmulator, token: string): Promise<Record<str
   return res.json as Record<string, unknown>;
 }
 
-/**
- * Debian's Python with python3-azure, or `undefined` (then the caller skips, loudly) when it is missing outside CI.
- * In CI a missing interpreter fails the suite.
- */
-export function pythonAzure(): string | undefined {
-  const python = process.env.PYTHON_AZURE ?? '/usr/bin/python3';
-  try {
-    execFileSync(python, ['-c', 'import azure.communication.identity'], { stdio: 'ignore' });
-    return python;
-  } catch {
-    const message = `Python with azure-communication-identity not found at ${python} (set PYTHON_AZURE; apt-get install python3-azure)`;
-    if (process.env.CI) throw new Error(message);
-    console.warn(`SKIPPING Python SDK tests: ${message}`);
-    return undefined;
-  }
-}
-
 export const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 export const MAIN_JS = join(PACKAGE_DIR, 'dist', 'main.js');
 
@@ -239,29 +222,9 @@ export async function spawnEmulator(dataDir: string, args: string[] = []): Promi
   };
 }
 
-/**
- * The PostgreSQL test URL, or `undefined` (the caller skips, loudly) outside CI. In CI a missing URL fails.
- */
-export function testDatabaseUrl(): string | undefined {
-  const url = process.env.ACS_TEST_DATABASE_URL;
-  if (url) return url;
-  const message = 'ACS_TEST_DATABASE_URL is not set (eval "$(bash scripts/test-services.sh)")';
-  if (process.env.CI) throw new Error(message);
-  console.warn(`SKIPPING PostgreSQL tests: ${message}`);
-  return undefined;
-}
+export { dropSchema, pythonAzure, testDatabaseUrl } from '@acs-identity/testing';
 
 /** A schema name unique to this test run. */
 export function uniqueSchema(label: string): string {
-  return `acs_emu_${label}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-}
-
-export async function dropSchema(url: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await client.end();
-  }
+  return sharedUniqueSchema(`acs_emu_${label}`);
 }
