@@ -14,6 +14,7 @@ const only = onlyIndex >= 0 ? new Set((args[onlyIndex + 1] ?? '').split(',')) : 
 
 const figureModules = [
   'emulator-throughput',
+  'emulator-scaling',
   'gateway-overhead',
   'cli-startup',
   'cli-e2e',

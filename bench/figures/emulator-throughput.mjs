@@ -2,41 +2,13 @@
 // against the physical limit: RS256 signatures per second in one process with node:crypto.
 
 import { readFileSync } from 'node:fs';
-import { request } from 'node:https';
 import autocannon from 'autocannon';
 import { figure, isBuilt, notMeasured } from '../lib.mjs';
-import { parseConnectionString, signedHeaders } from '../support/hmac.mjs';
+import { parseConnectionString, signedHeaders, signedRequest } from '../support/hmac.mjs';
 import { startBenchEmulator } from '../support/processes.mjs';
 import { measureRs256PerSecond } from './rs256-limit.mjs';
 
 const API = 'api-version=2023-10-01';
-
-function call(info, method, pathAndQuery, bodyObject) {
-  const { endpoint, key } = parseConnectionString(info.connectionString);
-  const body = bodyObject === undefined ? '' : JSON.stringify(bodyObject);
-  const headers = signedHeaders({ key, method, pathAndQuery, host: endpoint.host, body });
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: endpoint.hostname,
-        port: endpoint.port,
-        method,
-        path: pathAndQuery,
-        headers,
-        ca: readFileSync(info.caCertFile),
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (c) => {
-          text += c;
-        });
-        res.on('end', () => resolve({ status: res.statusCode, body: text ? JSON.parse(text) : undefined }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 /** Runs autocannon issuing tokens for `userId`; `rate` caps requests per second overall (undefined = flat out). */
 export async function loadIssue(info, userId, { durationSeconds, connections, rate }) {
@@ -65,7 +37,7 @@ export async function loadIssue(info, userId, { durationSeconds, connections, ra
 }
 
 export async function createBenchUser(info) {
-  const created = await call(info, 'POST', `/identities?${API}`);
+  const created = await signedRequest(info, 'POST', `/identities?${API}`);
   if (created.status !== 201) throw new Error(`create identity answered ${created.status}`);
   return created.body.identity.id;
 }

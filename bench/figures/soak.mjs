@@ -3,10 +3,10 @@
 // errors (target 0) and the memory growth of both processes over the second half of the run (target flat).
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
+import { Agent } from 'node:https';
 import { setTimeout as delay } from 'node:timers/promises';
 import { figure, isBuilt, notMeasured, quantile } from '../lib.mjs';
-import { parseConnectionString, signedHeaders } from '../support/hmac.mjs';
+import { signedRequest } from '../support/hmac.mjs';
 import { rssBytes, startBenchEmulator, startBenchGateway } from '../support/processes.mjs';
 
 const API = 'api-version=2023-10-01';
@@ -31,35 +31,9 @@ const CYCLE = [
 
 /** A signed request straight to the emulator over a keep-alive HTTPS agent. */
 function emulatorClient(info) {
-  const { endpoint, key } = parseConnectionString(info.connectionString);
   const agent = new Agent({ keepAlive: true, maxSockets: 16, ca: readFileSync(info.caCertFile) });
-  const call = (method, pathAndQuery, bodyObject) => {
-    const body = bodyObject === undefined ? '' : JSON.stringify(bodyObject);
-    const headers = signedHeaders({ key, method, pathAndQuery, host: endpoint.host, body });
-    return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          host: endpoint.hostname,
-          port: endpoint.port,
-          method,
-          path: pathAndQuery,
-          headers,
-          agent,
-          timeout: DEADLINE_MS,
-        },
-        (res) => {
-          let text = '';
-          res.on('data', (c) => {
-            text += c;
-          });
-          res.on('end', () => resolve({ status: res.statusCode, body: text ? JSON.parse(text) : undefined }));
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error(`no answer in ${DEADLINE_MS} ms`)));
-      req.on('error', reject);
-      req.end(body);
-    });
-  };
+  const call = (method, pathAndQuery, bodyObject) =>
+    signedRequest(info, method, pathAndQuery, bodyObject, { agent, deadlineMs: DEADLINE_MS });
   const expect = async (status, promise) => {
     const res = await promise;
     if (res.status !== status)

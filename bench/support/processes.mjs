@@ -49,14 +49,16 @@ export async function startJsonChild(
   return { info, child, stop };
 }
 
-/** Starts an emulator in a child process with rate limits off and a fresh data folder. */
-/** `nodeArgs`: flags for the child's node, e.g. a heap limit. */
-export async function startBenchEmulator(extra = {}, { nodeArgs = [] } = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'acs-bench-emulator-'));
+/**
+ * Runs `bench/support/<childScript>` with a fresh data folder (`mkdtemp` of `prefix`), passing it
+ * `optionsFor(dataDir)` as JSON; `stop()` stops the child and removes the folder.
+ */
+async function startWithDataDir(prefix, childScript, optionsFor, childOptions) {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
   const { info, child, stop } = await startJsonChild(
-    join(repoRoot, 'bench', 'support', 'emulator-child.mjs'),
-    [JSON.stringify({ port: 0, dataDir, rateLimits: false, logger: false, ...extra })],
-    { nodeArgs },
+    join(repoRoot, 'bench', 'support', childScript),
+    [JSON.stringify(optionsFor(dataDir))],
+    childOptions,
   );
   return {
     info,
@@ -68,36 +70,64 @@ export async function startBenchEmulator(extra = {}, { nodeArgs = [] } = {}) {
   };
 }
 
+/** What the emulator children start with: any free port, rate limits off, no logs; `extra` adds to or overrides it. */
+const benchEmulatorOptions = (extra) => (dataDir) => ({
+  port: 0,
+  dataDir,
+  rateLimits: false,
+  logger: false,
+  ...extra,
+});
+
+/** Starts an emulator in a child process with rate limits off and a fresh data folder. */
+/** `nodeArgs`: flags for the child's node, e.g. a heap limit. */
+export async function startBenchEmulator(extra = {}, { nodeArgs = [] } = {}) {
+  return startWithDataDir('acs-bench-emulator-', 'emulator-child.mjs', benchEmulatorOptions(extra), {
+    nodeArgs,
+  });
+}
+
+/**
+ * Starts an emulator cluster (`startEmulatorCluster`, one worker process per core unless `workers` says otherwise) in a
+ * child process with rate limits off and a fresh data folder. `info.workerPids` lists its workers.
+ */
+export async function startBenchEmulatorCluster(extra = {}, { nodeArgs = [] } = {}) {
+  return startWithDataDir('acs-bench-cluster-', 'emulator-cluster-child.mjs', benchEmulatorOptions(extra), {
+    nodeArgs,
+  });
+}
+
 /** Starts a gateway in a child process wired to an emulator, with rate limits off and one admin key. */
 export async function startBenchGateway(emulatorInfo, adminKey, { nodeArgs = [] } = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'acs-bench-gateway-'));
   const env = { ...process.env };
   for (const name of Object.keys(env))
     if (name.startsWith('GATEWAY_') || name.startsWith('AZURE_')) delete env[name];
-  const { info, child, stop } = await startJsonChild(
-    join(repoRoot, 'bench', 'support', 'gateway-child.mjs'),
-    [
-      JSON.stringify({
-        port: 0,
-        dataDir,
-        adminKeys: [adminKey],
-        connectionString: emulatorInfo.connectionString,
-        caCertFile: emulatorInfo.caCertFile,
-        rateLimitPerMinute: 0,
-        logLevel: 'error',
-      }),
-    ],
+  return startWithDataDir(
+    'acs-bench-gateway-',
+    'gateway-child.mjs',
+    (dataDir) => ({
+      port: 0,
+      dataDir,
+      adminKeys: [adminKey],
+      connectionString: emulatorInfo.connectionString,
+      caCertFile: emulatorInfo.caCertFile,
+      rateLimitPerMinute: 0,
+      logLevel: 'error',
+    }),
     { env, nodeArgs },
   );
-  return {
-    info,
-    pid: child.pid,
-    stop: async () => {
-      await stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
 }
+
+/** CPU time (user + system) a process has used so far, in seconds (Linux /proc). */
+export function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start at state; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** USER_HZ: 100 on every Linux architecture Node supports. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Resident set size of a process in bytes (Linux /proc). */
 export function rssBytes(pid) {

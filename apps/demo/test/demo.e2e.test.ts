@@ -6,7 +6,7 @@ import { startGateway } from '@acs-identity/graphql';
 import { chromiumLaunchOptions, chromiumPath } from '@acs-identity/testing';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDemoServer } from '../src/server/index.js';
+import { createDemoServer, type DemoServer } from '../src/server/index.js';
 import { type Stack, startStack, stopStack } from './stack.js';
 
 /**
@@ -280,28 +280,38 @@ describe.skipIf(!HAS_CHROMIUM)('the demo in Chromium', () => {
   });
 });
 
+/**
+ * Opens a demo server in a fresh Chromium profile, runs `check` on its page, then closes the browser and the server
+ * and removes the profile.
+ */
+async function onDemoPage(demo: DemoServer, check: (page: Page) => Promise<void>): Promise<void> {
+  const { url } = await demo.listen();
+  const userDataDir = await mkdtemp(join(tmpdir(), 'acs-demo-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    ...chromiumLaunchOptions(CHROMIUM as string),
+  });
+  try {
+    const page = watch(context.pages()[0] ?? (await context.newPage()));
+    await page.goto(url);
+    await check(page);
+  } finally {
+    await context.close();
+    await demo.close();
+    await rm(userDataDir, { recursive: true, force: true });
+  }
+}
+
 describe.skipIf(!HAS_CHROMIUM)('the demo without its gateway', () => {
   it('says that the gateway is down and how to start it', async () => {
     const demo = await createDemoServer({ gatewayUrl: 'http://127.0.0.1:9/', staticDir: STATIC_DIR });
-    const { url } = await demo.listen();
-    const userDataDir = await mkdtemp(join(tmpdir(), 'acs-demo-chromium-'));
-    const context = await chromium.launchPersistentContext(userDataDir, {
-      ...chromiumLaunchOptions(CHROMIUM as string),
-    });
-    try {
-      const page = watch(context.pages()[0] ?? (await context.newPage()));
-      await page.goto(url);
+    await onDemoPage(demo, async (page) => {
       await see(page, '[data-problem=GATEWAY_DOWN]');
       expect(await page.locator('#banner').textContent()).toContain('The gateway is not reachable');
       expect(await page.locator('[data-service=gateway]').getAttribute('data-state')).toBe('down');
       await page.getByRole('button', { name: 'Sign in as bob' }).click();
       await see(page, '[data-problem=GATEWAY_DOWN]');
       await page.screenshot({ path: join(RESULTS, '07-gateway-down.png'), fullPage: true });
-    } finally {
-      await context.close();
-      await demo.close();
-      await rm(userDataDir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
@@ -321,29 +331,21 @@ describe.skipIf(!HAS_CHROMIUM)('the demo without its emulator', () => {
       emulatorEndpoint: 'https://127.0.0.1:9/',
       staticDir: STATIC_DIR,
     });
-    const { url } = await demo.listen();
-    const userDataDir = await mkdtemp(join(tmpdir(), 'acs-demo-chromium-'));
-    const context = await chromium.launchPersistentContext(userDataDir, {
-      ...chromiumLaunchOptions(CHROMIUM as string),
-    });
     try {
-      const page = watch(context.pages()[0] ?? (await context.newPage()));
-      await page.goto(url);
-      await see(page, '[data-problem=EMULATOR_DOWN]');
-      expect(await page.locator('#banner').textContent()).toContain('The ACS emulator is not reachable');
-      expect(await page.locator('[data-service=emulator]').getAttribute('data-state')).toBe('down');
-      expect(await page.locator('[data-service=gateway]').getAttribute('data-state')).toBe('up');
-      // Signing in works (the gateway answers); getting a token fails and is retried, with no unhandled error.
-      await page.getByRole('button', { name: 'Sign in as bob' }).click();
-      await see(page, '[data-testid=event-log] li[data-type=retrying]');
-      expect(await page.locator('[data-testid=token-pending]').count()).toBe(1);
-      await page.screenshot({ path: join(RESULTS, '08-emulator-down.png'), fullPage: true });
-      expect(journals.get(page)?.filter((line) => line.startsWith('pageerror'))).toEqual([]);
+      await onDemoPage(demo, async (page) => {
+        await see(page, '[data-problem=EMULATOR_DOWN]');
+        expect(await page.locator('#banner').textContent()).toContain('The ACS emulator is not reachable');
+        expect(await page.locator('[data-service=emulator]').getAttribute('data-state')).toBe('down');
+        expect(await page.locator('[data-service=gateway]').getAttribute('data-state')).toBe('up');
+        // Signing in works (the gateway answers); getting a token fails and is retried, with no unhandled error.
+        await page.getByRole('button', { name: 'Sign in as bob' }).click();
+        await see(page, '[data-testid=event-log] li[data-type=retrying]');
+        expect(await page.locator('[data-testid=token-pending]').count()).toBe(1);
+        await page.screenshot({ path: join(RESULTS, '08-emulator-down.png'), fullPage: true });
+        expect(journals.get(page)?.filter((line) => line.startsWith('pageerror'))).toEqual([]);
+      });
     } finally {
-      await context.close();
-      await demo.close();
       await gateway.close();
-      await rm(userDataDir, { recursive: true, force: true });
     }
   });
 });

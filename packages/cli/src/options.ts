@@ -144,6 +144,13 @@ const userOption = {
   placeholder: '<id>',
 } as const satisfies OptionSpec;
 
+/** What `user delete` and `token revoke` share: they act on one user, after a confirmation. */
+const confirmedUserCommand = {
+  details: 'Asks for confirmation when stdin is a terminal; otherwise --yes is required. Prints nothing.',
+  options: { user: userOption, yes: yesOption },
+  groups: ['connection'],
+} as const satisfies Partial<CommandSpec>;
+
 export const USER_CREATE = {
   path: ['user', 'create'],
   summary: 'Create a communication user (optionally with a token, optionally many).',
@@ -177,9 +184,7 @@ export const USER_CREATE = {
 export const USER_DELETE = {
   path: ['user', 'delete'],
   summary: 'Delete a communication user and revoke its tokens.',
-  details: 'Asks for confirmation when stdin is a terminal; otherwise --yes is required. Prints nothing.',
-  options: { user: userOption, yes: yesOption },
-  groups: ['connection'],
+  ...confirmedUserCommand,
   examples: [['acs-identity user delete --user 8:acs:... --yes', 'Delete without prompting']],
 } as const satisfies CommandSpec;
 
@@ -209,9 +214,7 @@ export const TOKEN_ISSUE = {
 export const TOKEN_REVOKE = {
   path: ['token', 'revoke'],
   summary: 'Revoke every access token of a user.',
-  details: 'Asks for confirmation when stdin is a terminal; otherwise --yes is required. Prints nothing.',
-  options: { user: userOption, yes: yesOption },
-  groups: ['connection'],
+  ...confirmedUserCommand,
   examples: [['acs-identity token revoke --user 8:acs:... --yes', 'Revoke without prompting']],
 } as const satisfies CommandSpec;
 
@@ -279,92 +282,6 @@ export const IDENTIFIER_PARSE = {
   examples: [['acs-identity identifier parse 4:+112345556789', 'A phone number']],
 } as const satisfies CommandSpec;
 
-export const EMULATOR_START = {
-  path: ['emulator', 'start'],
-  summary: 'Run the local ACS Identity emulator until Ctrl+C (SIGINT) or SIGTERM.',
-  details:
-    'Prints the endpoint, the connection string and how to trust its CA; writes them to <data-dir>/emulator.json so other acs-identity commands find it.',
-  options: {
-    port: {
-      type: 'number',
-      default: 8443,
-      description: 'TCP port (0: any free port).',
-      placeholder: '<port>',
-    },
-    host: {
-      type: 'string',
-      default: '127.0.0.1',
-      description: 'Interface to listen on.',
-      placeholder: '<host>',
-    },
-    'data-dir': {
-      type: 'string',
-      default: '.acs-identity',
-      description: 'Folder for the database, keys and emulator.json.',
-      placeholder: '<dir>',
-    },
-    'database-url': {
-      type: 'string',
-      env: 'DATABASE_URL',
-      description: 'postgres:// URL to share state between instances (default: SQLite in the data folder).',
-      placeholder: '<url>',
-    },
-    'database-schema': {
-      type: 'string',
-      description: 'PostgreSQL schema of the emulator’s tables (default acs_emulator).',
-      placeholder: '<name>',
-    },
-    http: { type: 'boolean', description: 'Serve plain HTTP instead of HTTPS (loopback clients only).' },
-    'rate-limits': {
-      type: 'boolean',
-      default: true,
-      description:
-        'Apply the service’s per-30-second limits (answer 429 beyond them); --no-rate-limits turns them off.',
-    },
-    'trust-issuer': {
-      type: 'array',
-      description:
-        'Entra ID issuer URLs (the tokens’ iss) to trust besides the local one, for bearer requests and the Teams exchange; keys come from their OpenID discovery document.',
-      placeholder: '<issuer...>',
-    },
-  },
-  groups: [],
-  examples: [['acs-identity emulator start --port 0', 'Start on any free port']],
-} as const satisfies CommandSpec;
-
-export const EMULATOR_ROTATE_KEY = {
-  path: ['emulator', 'rotate-key'],
-  summary: 'Regenerate an access key of the local emulator (revokes tokens signed with it).',
-  options: {
-    key: {
-      type: 'string',
-      choices: ['primary', 'secondary'],
-      default: 'primary',
-      description: 'Which key to regenerate.',
-      placeholder: '<key>',
-    },
-    'data-dir': {
-      type: 'string',
-      default: '.acs-identity',
-      description: 'Data folder of the emulator.',
-      placeholder: '<dir>',
-    },
-    'database-url': {
-      type: 'string',
-      env: 'DATABASE_URL',
-      description: 'postgres:// URL when the emulator keeps its state in PostgreSQL.',
-      placeholder: '<url>',
-    },
-    'database-schema': {
-      type: 'string',
-      description: 'PostgreSQL schema of the emulator’s tables (default acs_emulator).',
-      placeholder: '<name>',
-    },
-  },
-  groups: [],
-  examples: [['acs-identity emulator rotate-key --key secondary', 'Regenerate the secondary key']],
-} as const satisfies CommandSpec;
-
 /** Where the emulator keeps its state, for the commands that work on it directly (also while it runs). */
 const EMULATOR_STATE_OPTIONS = {
   'data-dir': {
@@ -385,6 +302,77 @@ const EMULATOR_STATE_OPTIONS = {
     placeholder: '<name>',
   },
 } as const satisfies Record<string, OptionSpec>;
+
+export const EMULATOR_START = {
+  path: ['emulator', 'start'],
+  summary: 'Run the local ACS Identity emulator until Ctrl+C (SIGINT) or SIGTERM.',
+  details:
+    'Prints the endpoint, the connection string and how to trust its CA; writes them to <data-dir>/emulator.json so other acs-identity commands find it.',
+  options: {
+    port: {
+      type: 'number',
+      default: 8443,
+      description: 'TCP port (0: any free port).',
+      placeholder: '<port>',
+    },
+    host: {
+      type: 'string',
+      default: '127.0.0.1',
+      description: 'Interface to listen on.',
+      placeholder: '<host>',
+    },
+    'data-dir': {
+      ...EMULATOR_STATE_OPTIONS['data-dir'],
+      description: 'Folder for the database, keys and emulator.json.',
+    },
+    'database-url': {
+      ...EMULATOR_STATE_OPTIONS['database-url'],
+      description: 'postgres:// URL to share state between instances (default: SQLite in the data folder).',
+    },
+    'database-schema': EMULATOR_STATE_OPTIONS['database-schema'],
+    http: { type: 'boolean', description: 'Serve plain HTTP instead of HTTPS (loopback clients only).' },
+    'rate-limits': {
+      type: 'boolean',
+      default: true,
+      description:
+        'Apply the service’s per-30-second limits (answer 429 beyond them); --no-rate-limits turns them off.',
+    },
+    'trust-issuer': {
+      type: 'array',
+      description:
+        'Entra ID issuer URLs (the tokens’ iss) to trust besides the local one, for bearer requests and the Teams exchange; keys come from their OpenID discovery document.',
+      placeholder: '<issuer...>',
+    },
+    workers: {
+      type: 'number',
+      default: 1,
+      description: 'Worker processes sharing the port and the data folder; 0 means one per CPU core.',
+      placeholder: '<n>',
+    },
+  },
+  groups: [],
+  examples: [
+    ['acs-identity emulator start --port 0', 'Start on any free port'],
+    ['acs-identity emulator start --workers 0', 'One worker process per CPU core'],
+  ],
+} as const satisfies CommandSpec;
+
+export const EMULATOR_ROTATE_KEY = {
+  path: ['emulator', 'rotate-key'],
+  summary: 'Regenerate an access key of the local emulator (revokes tokens signed with it).',
+  options: {
+    key: {
+      type: 'string',
+      choices: ['primary', 'secondary'],
+      default: 'primary',
+      description: 'Which key to regenerate.',
+      placeholder: '<key>',
+    },
+    ...EMULATOR_STATE_OPTIONS,
+  },
+  groups: [],
+  examples: [['acs-identity emulator rotate-key --key secondary', 'Regenerate the secondary key']],
+} as const satisfies CommandSpec;
 
 export const EMULATOR_ENTRA_TOKEN = {
   path: ['emulator', 'entra', 'token'],
@@ -520,10 +508,8 @@ const RESOURCE_OPTIONS = {
     placeholder: '<url>',
   },
   'ca-cert': {
-    type: 'string',
-    env: 'ACS_IDENTITY_CA_CERT_FILE',
+    ...CONNECTION_OPTIONS['ca-cert'],
     description: 'PEM file of a CA to trust for HTTPS (the local emulator’s is used automatically).',
-    placeholder: '<file>',
   },
 } as const satisfies Record<string, OptionSpec>;
 

@@ -89,6 +89,30 @@ describe('emulator start', () => {
     expect(existsSync(infoFile)).toBe(false);
   });
 
+  it('serves from two worker processes with --workers 2 and stops them all on SIGTERM', async () => {
+    const cwd = tempFolder();
+    const started = await startCli(cwd, ['--workers', '2']);
+    const infoFile = join(cwd, '.acs-identity', 'emulator.json');
+    const user = await runCli(['user', 'create', '--query', 'rawId', '-o', 'tsv'], { cwd });
+    expect(user.code).toBe(0);
+    // Several requests on fresh connections land on both workers; every one of them knows the user.
+    for (let i = 0; i < 4; i += 1) {
+      const issued = await runCli(['token', 'issue', '--scope', 'chat', '--user', user.stdout.trim()], {
+        cwd,
+      });
+      expect(issued.code).toBe(0);
+    }
+    started.child.kill('SIGTERM');
+    expect(await started.exited).toBe(0);
+    expect(existsSync(infoFile)).toBe(false);
+  });
+
+  it('rejects --workers -1 as a usage error', async () => {
+    const run = await runCli(['emulator', 'start', '--workers', '-1', '--port', '0'], { cwd: tempFolder() });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--workers must be a whole number from 0 to 256');
+  });
+
   it('serves plain HTTP with --http, which the identity commands accept on loopback', async () => {
     const cwd = tempFolder();
     const started = await startCli(cwd, ['--http', '--data-dir', 'state']);

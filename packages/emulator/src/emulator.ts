@@ -24,6 +24,7 @@ import { type EmulatorOptions, normalizeOptions, resolveDataDir } from './option
 import { RateLimiter } from './rate-limits.js';
 import { deleteRoleGrant, putRoleGrant } from './roles.js';
 import { createRequestHandler, EMULATOR_ROUTES } from './service.js';
+import { type EmulatorStateOptions, withState } from './state.js';
 import type { ResourceRecord, RoleGrantRecord, Store } from './store.js';
 import { openStore } from './stores.js';
 
@@ -247,16 +248,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 }
 
 /** Options of {@link rotateAccessKey}: where the emulator keeps its state. */
-export interface RotateAccessKeyOptions {
-  /** @default '.acs-identity' */
-  dataDir?: string;
-  /** @default undefined (SQLite in dataDir) */
-  databaseUrl?: string;
-  /** @default 'acs_emulator' */
-  databaseSchema?: string;
-  /** @default Date.now */
-  clock?: () => number;
-}
+export type RotateAccessKeyOptions = EmulatorStateOptions;
 
 export interface RotatedAccessKey {
   name: AccessKeyName;
@@ -281,19 +273,10 @@ export async function rotateAccessKey(
       `Access key must be 'primary' or 'secondary'; got ${String(name)}.`,
     );
   }
-  const o = normalizeOptions({
-    dataDir: options.dataDir ?? '.acs-identity',
-    ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
-    ...(options.databaseSchema === undefined ? {} : { databaseSchema: options.databaseSchema }),
-    ...(options.clock === undefined ? {} : { clock: options.clock }),
-    logger: false,
-  });
-  const store = await openStore(o);
-  try {
-    await store.initialize(() => createSeed(o.clock()));
-    const rotated = await rotateStoredAccessKey(store, name, o.clock());
+  return withState(options, async (store, now, dataDir) => {
+    const rotated = await rotateStoredAccessKey(store, name, now);
     const resource = await store.getResource();
-    let info = readEmulatorInfo(o.dataDir);
+    let info = readEmulatorInfo(dataDir);
     if (info && info.resourceId === resource.resourceId) {
       const keys = await store.getAccessKeys();
       const secret = (n: AccessKeyName) => keys.find((k) => k.name === n)?.secret ?? '';
@@ -307,9 +290,7 @@ export async function rotateAccessKey(
       info = undefined;
     }
     return { name, generation: rotated.generation, info };
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 export { infoFilePath, readEmulatorInfo, resolveDataDir };

@@ -1,3 +1,5 @@
+export type { EmulatorClusterLogEntry, EmulatorClusterOptions, RunningEmulatorCluster } from './cluster.js';
+export { startEmulatorCluster } from './cluster.js';
 export type { EmulatorInfo } from './discovery.js';
 export { readEmulatorInfo } from './discovery.js';
 export type { Emulator, RotateAccessKeyOptions, RotatedAccessKey, RunningEmulator } from './emulator.js';
@@ -19,8 +21,9 @@ export type {
   RateLimitedOperation,
   RateLimitOptions,
 } from './options.js';
-export type { EmulatorStateOptions, MintEntraTokenOptions } from './roles.js';
+export type { MintEntraTokenOptions } from './roles.js';
 export { assignRole, DEFAULT_ROLE, listRoles, mintEntraToken, removeRole } from './roles.js';
 export { EMULATOR_ROUTES } from './service.js';
+export type { EmulatorStateOptions } from './state.js';
 export type { RoleGrantRecord } from './store.js';
 export type { TokenVerdict, TokenVerdictReason } from './tokens.js';

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { EmulatorError } from './errors.js';
 import type { AccessKeyName } from './hmac.js';
-import { toAccessKey, toGrant, toIdentity, toSigningKey } from './sqlite-store.js';
+import { tablesSql, toAccessKey, toGrant, toIdentity, toSigningKey } from './sqlite-store.js';
 import type {
   AccessKeyRecord,
   DeleteOutcome,
@@ -14,21 +14,7 @@ import type {
 } from './store.js';
 
 function schemaSql(s: string): string {
-  return `
-CREATE SCHEMA IF NOT EXISTS ${s};
-CREATE TABLE IF NOT EXISTS ${s}.emulator_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS ${s}.access_keys (
-  name TEXT PRIMARY KEY, generation INTEGER NOT NULL, secret TEXT NOT NULL, kid TEXT NOT NULL,
-  updated_at_ms BIGINT NOT NULL);
-CREATE TABLE IF NOT EXISTS ${s}.signing_keys (
-  kid TEXT PRIMARY KEY, x5t TEXT NOT NULL, access_key TEXT NOT NULL, generation INTEGER NOT NULL,
-  private_key_pem TEXT NOT NULL, certificate_pem TEXT NOT NULL, created_at_ms BIGINT NOT NULL,
-  retired_at_ms BIGINT);
-CREATE TABLE IF NOT EXISTS ${s}.identities (
-  id TEXT PRIMARY KEY, created_at_ms BIGINT NOT NULL, revoked_before_s BIGINT, deleted_at_ms BIGINT);
-CREATE TABLE IF NOT EXISTS ${s}.role_grants (
-  principal_id TEXT PRIMARY KEY, role TEXT NOT NULL, created_at_ms BIGINT NOT NULL);
-`;
+  return `\nCREATE SCHEMA IF NOT EXISTS ${s};${tablesSql(`${s}.`, 'BIGINT')}`;
 }
 
 function storageError(action: string, e: unknown): EmulatorError {

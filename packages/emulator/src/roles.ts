@@ -1,25 +1,11 @@
 import { readEmulatorInfo } from './discovery.js';
 import { EntraIssuer, type EntraTokenRequest, isGuid, type MintedEntraToken } from './entra.js';
 import { EmulatorError } from './errors.js';
-import { createSeed } from './keyring.js';
-import { normalizeOptions } from './options.js';
+import { type EmulatorStateOptions, withState } from './state.js';
 import type { RoleGrantRecord, Store } from './store.js';
-import { openStore } from './stores.js';
 
 /** The role a grant gives when none is named: full use of the ACS Identity data plane. */
 export const DEFAULT_ROLE = 'Contributor';
-
-/** Where an emulator keeps its state, for the functions that work on it without a running emulator. */
-export interface EmulatorStateOptions {
-  /** @default '.acs-identity' */
-  dataDir?: string;
-  /** @default undefined (SQLite in dataDir) */
-  databaseUrl?: string;
-  /** @default 'acs_emulator' */
-  databaseSchema?: string;
-  /** @default Date.now */
-  clock?: () => number;
-}
 
 function principalOf(principalId: unknown): string {
   if (!isGuid(principalId)) {
@@ -53,26 +39,6 @@ export async function putRoleGrant(
 
 export async function deleteRoleGrant(store: Store, principalId: string): Promise<boolean> {
   return store.deleteGrant(principalOf(principalId));
-}
-
-async function withState<T>(
-  options: EmulatorStateOptions,
-  fn: (store: Store, now: number) => Promise<T>,
-): Promise<T> {
-  const o = normalizeOptions({
-    dataDir: options.dataDir ?? '.acs-identity',
-    ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
-    ...(options.databaseSchema === undefined ? {} : { databaseSchema: options.databaseSchema }),
-    ...(options.clock === undefined ? {} : { clock: options.clock }),
-    logger: false,
-  });
-  const store = await openStore(o);
-  try {
-    await store.initialize(() => createSeed(o.clock()));
-    return await fn(store, o.clock());
-  } finally {
-    await store.close();
-  }
 }
 
 /**

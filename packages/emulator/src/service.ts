@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import {
+  API_VERSIONS,
+  type ApiVersion,
+  apiVersionFeatures,
+  formatServiceTimestamp,
+  isApiVersion,
+  parseIdentifier,
+  TOKEN_LIFETIME,
+  TOKEN_SCOPES,
+  validateTokenLifetime,
+} from '@acs-identity/core';
 import { type ArmTarget, matchArmPath, serveArm } from './arm.js';
 import { acceptableBearerToken } from './bearer.js';
 import { DATA_PLANE_AUDIENCE_PATTERN, type EntraIssuer, isGuid } from './entra.js';
@@ -14,17 +25,6 @@ import type { RateLimiter } from './rate-limits.js';
 import type { IdentityRecord, ResourceRecord, Store } from './store.js';
 import { exchangeTeamsToken } from './teams-exchange.js';
 import { issueInstantSec, revocationSecond, signToken, verifyToken } from './tokens.js';
-import {
-  API_VERSIONS,
-  type ApiVersion,
-  apiVersionFeatures,
-  formatServiceTimestamp,
-  isApiVersion,
-  parseIdentifier,
-  TOKEN_LIFETIME,
-  TOKEN_SCOPES,
-  validateTokenLifetime,
-} from './vocabulary.js';
 
 /** Paths of the emulator's own (unauthenticated) routes. */
 export const EMULATOR_ROUTES = {

@@ -14,20 +14,28 @@ import type {
   StoreSeed,
 } from './store.js';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS emulator_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS access_keys (
+/**
+ * The tables of both stores, in SQL that SQLite and PostgreSQL both take: `prefix` qualifies the table names
+ * (`acs_emulator.` for a PostgreSQL schema), `integer` is the type of the millisecond times.
+ */
+export function tablesSql(prefix: string, integer: 'INTEGER' | 'BIGINT'): string {
+  return `
+CREATE TABLE IF NOT EXISTS ${prefix}emulator_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ${prefix}access_keys (
   name TEXT PRIMARY KEY, generation INTEGER NOT NULL, secret TEXT NOT NULL, kid TEXT NOT NULL,
-  updated_at_ms INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS signing_keys (
+  updated_at_ms ${integer} NOT NULL);
+CREATE TABLE IF NOT EXISTS ${prefix}signing_keys (
   kid TEXT PRIMARY KEY, x5t TEXT NOT NULL, access_key TEXT NOT NULL, generation INTEGER NOT NULL,
-  private_key_pem TEXT NOT NULL, certificate_pem TEXT NOT NULL, created_at_ms INTEGER NOT NULL,
-  retired_at_ms INTEGER);
-CREATE TABLE IF NOT EXISTS identities (
-  id TEXT PRIMARY KEY, created_at_ms INTEGER NOT NULL, revoked_before_s INTEGER, deleted_at_ms INTEGER);
-CREATE TABLE IF NOT EXISTS role_grants (
-  principal_id TEXT PRIMARY KEY, role TEXT NOT NULL, created_at_ms INTEGER NOT NULL);
+  private_key_pem TEXT NOT NULL, certificate_pem TEXT NOT NULL, created_at_ms ${integer} NOT NULL,
+  retired_at_ms ${integer});
+CREATE TABLE IF NOT EXISTS ${prefix}identities (
+  id TEXT PRIMARY KEY, created_at_ms ${integer} NOT NULL, revoked_before_s ${integer}, deleted_at_ms ${integer});
+CREATE TABLE IF NOT EXISTS ${prefix}role_grants (
+  principal_id TEXT PRIMARY KEY, role TEXT NOT NULL, created_at_ms ${integer} NOT NULL);
 `;
+}
+
+const SCHEMA = tablesSql('', 'INTEGER');
 
 interface AccessKeyRow {
   name: AccessKeyName;

@@ -1,9 +1,9 @@
+import { formatServiceTimestamp } from '@acs-identity/core';
 import { isGuid, TEAMS_AUDIENCE_PATTERN, TEAMS_EXCHANGE_SCOPES } from './entra.js';
 import { rejectRequest } from './errors.js';
 import type { AccessKeyName } from './hmac.js';
 import type { ServiceContext } from './service.js';
 import { signToken } from './tokens.js';
-import { formatServiceTimestamp } from './vocabulary.js';
 
 const INVALID_TOKEN = 'Provided access token is not valid.';
 

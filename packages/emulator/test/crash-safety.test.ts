@@ -11,12 +11,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   API,
   accessKeyOf,
+  type ChildEmulator,
   createIdentity,
-  type EmulatorChild,
   errorCodeOf,
   findSecrets,
   signed,
-  spawnEmulatorChild,
+  spawnEmulator,
   testDatabaseUrl,
   verifyToken,
 } from './support-reliability.js';
@@ -50,7 +50,7 @@ let requests = 0;
  * Four clients write until `createsToReach` creates are acknowledged in total, then the emulator gets SIGKILL while
  * they keep writing. Any failure before the kill fails the test (zero errors under load).
  */
-async function writeThenKill(emu: EmulatorChild, ledger: Ledger, createsToReach: number): Promise<void> {
+async function writeThenKill(emu: ChildEmulator, ledger: Ledger, createsToReach: number): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: 4 });
   let killed = false;
   const path = (id: string, action = '') => `/identities/${encodeURIComponent(id)}${action}?${API}`;
@@ -96,7 +96,7 @@ async function writeThenKill(emu: EmulatorChild, ledger: Ledger, createsToReach:
   };
   try {
     await Promise.all([loop(0), loop(1), loop(2), loop(3)]);
-    expect(await emu.kill('SIGKILL')).toBe('SIGKILL');
+    expect(await emu.stop('SIGKILL')).toBe('SIGKILL');
   } finally {
     agent.destroy();
     outputs.push({
@@ -111,7 +111,7 @@ async function writeThenKill(emu: EmulatorChild, ledger: Ledger, createsToReach:
 }
 
 /** Checks every acknowledged write through the public API of a restarted emulator. */
-async function expectLedgerHolds(emu: EmulatorChild, ledger: Ledger): Promise<void> {
+async function expectLedgerHolds(emu: ChildEmulator, ledger: Ledger): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: 8 });
   try {
     const checks = [...ledger.created].map(async ([id, token]) => {
@@ -154,15 +154,15 @@ async function expectLedgerHolds(emu: EmulatorChild, ledger: Ledger): Promise<vo
 
 async function crashTwiceAndCheck(dataDir: string, args: string[]): Promise<Ledger> {
   const ledger = newLedger();
-  let emu = await spawnEmulatorChild(dataDir, args);
+  let emu = await spawnEmulator(dataDir, args);
   await writeThenKill(emu, ledger, 40);
-  emu = await spawnEmulatorChild(dataDir, args);
+  emu = await spawnEmulator(dataDir, args);
   await writeThenKill(emu, ledger, 80);
-  emu = await spawnEmulatorChild(dataDir, args);
+  emu = await spawnEmulator(dataDir, args);
   try {
     await expectLedgerHolds(emu, ledger);
   } finally {
-    await emu.kill('SIGTERM');
+    await emu.stop('SIGTERM');
     outputs.push({ text: emu.output(), secrets: { accessKey: accessKeyOf(emu.info.connectionString) } });
   }
   expect(ledger.created.size).toBeGreaterThanOrEqual(80);

@@ -3,13 +3,14 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type SecureVersion, connect as tlsConnect } from 'node:tls';
+import type { SecureVersion } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmulatorLogEntry, type RunningEmulator, startEmulator } from '../src/index.js';
 import {
   type Answer,
   API,
   accessKeyOf,
+  connectTls,
   createIdentity,
   errorCodeOf,
   findSecrets,
@@ -53,13 +54,8 @@ afterAll(async () => {
 
 /** Resolves with the negotiated protocol, or rejects with the handshake error. */
 function handshake(maxVersion: SecureVersion, minVersion: SecureVersion = 'TLSv1'): Promise<string> {
-  const url = new URL(t.info.endpoint);
   return new Promise((resolve, reject) => {
-    const socket = tlsConnect({
-      host: url.hostname,
-      port: Number(url.port),
-      ca: t.ca,
-      servername: 'localhost',
+    const socket = connectTls(t, {
       minVersion,
       maxVersion,
       // Let this client offer old protocols at all (OpenSSL 3 refuses them at the default security level), so a

@@ -1,12 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { request as httpsRequest } from 'node:https';
+import { type Agent, request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computeHmacSignature, contentSha256, hmacStringToSign } from '@acs-identity/core/node';
-import { uniqueSchema as sharedUniqueSchema } from '@acs-identity/testing';
+import { accessKeyOf, uniqueSchema as sharedUniqueSchema, spawnNodeScript } from '@acs-identity/testing';
 import { CommunicationIdentityClient } from '@azure/communication-identity';
 import type { EmulatorInfo, EmulatorLogEntry, EmulatorOptions, RunningEmulator } from '../src/index.js';
 import { readEmulatorInfo, startEmulator } from '../src/index.js';
@@ -60,10 +59,14 @@ export function sdkClient(t: { info: EmulatorInfo; ca: string }, connectionStrin
   });
 }
 
-export function accessKeyOf(connectionString: string): string {
-  const match = /accesskey=([^;]+)/i.exec(connectionString);
-  if (!match?.[1]) throw new Error('connection string without accesskey');
-  return match[1];
+export { accessKeyOf };
+
+/** Where a raw request goes: the emulator's endpoint, and the CA to trust for it. */
+export interface Target {
+  info: Pick<EmulatorInfo, 'endpoint' | 'connectionString'>;
+  ca: string;
+  /** The emulator's clock, for the default x-ms-date of signed requests; absent: now. */
+  clock?: { now: number };
 }
 
 export interface RawResponse {
@@ -73,58 +76,26 @@ export interface RawResponse {
   json: unknown;
 }
 
-export interface SignedRequestOptions {
-  method?: string;
-  /** Request target, e.g. `/identities?api-version=2023-10-01`. */
-  target: string;
-  body?: string | Buffer;
-  contentType?: string;
-  /** base64 access key; defaults to the primary one. */
-  accessKey?: string;
-  /** Value of x-ms-date; defaults to now. */
-  date?: string;
-  /** Sign and send this content hash instead of the body's (a body altered after signing). */
-  declaredContentHash?: string;
-  /** Skip the Authorization header. */
-  unsigned?: boolean;
-  headers?: Record<string, string>;
+export interface RawRequestOptions {
+  agent?: Agent;
+  /** Reject when no complete answer arrived within this many milliseconds; absent: wait as long as it takes. */
+  deadlineMs?: number;
 }
 
-/** A hand-signed HTTPS request, for what the SDKs never send. */
-export function signedRequest(t: TestEmulator, o: SignedRequestOptions): Promise<RawResponse> {
-  const url = new URL(t.info.endpoint);
-  const method = o.method ?? 'POST';
-  const body = o.body === undefined ? Buffer.alloc(0) : Buffer.from(o.body);
-  const date = o.date ?? new Date(t.clock.now).toUTCString();
-  const hash = o.declaredContentHash ?? contentSha256(body);
-  const host = url.host;
-  const signature = computeHmacSignature(
-    o.accessKey ?? accessKeyOf(t.info.connectionString),
-    hmacStringToSign({ method, pathAndQuery: o.target, date, host, contentHash: hash }),
-  );
-  const headers: Record<string, string> = {
-    host,
-    'x-ms-date': date,
-    'x-ms-content-sha256': hash,
-    ...(o.unsigned
-      ? {}
-      : {
-          authorization: `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${signature}`,
-        }),
-    ...(body.length > 0 ? { 'content-type': o.contentType ?? 'application/json' } : {}),
-    ...(o.headers ?? {}),
-  };
-  return rawRequest(t, method, o.target, headers, body);
-}
-
+/**
+ * One HTTPS request, for what the SDKs never send; `body` may be a Buffer or, for a body sent in chunks without
+ * Content-Length, an array of Buffers.
+ */
 export function rawRequest(
-  t: { info: EmulatorInfo; ca: string },
+  t: Target,
   method: string,
   target: string,
   headers: Record<string, string>,
-  body: Buffer = Buffer.alloc(0),
+  body: Buffer | Buffer[] = Buffer.alloc(0),
+  options: RawRequestOptions = {},
 ): Promise<RawResponse> {
   const url = new URL(t.info.endpoint);
+  const chunked = Array.isArray(body);
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
       {
@@ -133,8 +104,9 @@ export function rawRequest(
         method,
         path: target,
         ca: t.ca,
-        headers: { ...headers, 'content-length': String(body.length) },
-        agent: false,
+        headers: chunked ? headers : { ...headers, 'content-length': String(body.length) },
+        agent: options.agent ?? false,
+        ...(options.deadlineMs === undefined ? {} : { timeout: options.deadlineMs }),
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -149,24 +121,110 @@ export function rawRequest(
           }
           resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
         });
+        res.on('error', reject);
       },
     );
-    req.on('error', reject);
-    req.end(body);
+    req.on('timeout', () =>
+      req.destroy(new Error(`no answer to ${method} ${target.slice(0, 80)} in ${options.deadlineMs} ms`)),
+    );
+    let answered = false;
+    req.on('response', () => {
+      answered = true;
+    });
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      // The server may answer (e.g. 413) and close before the whole body was written: the answer counts, if it
+      // arrives.
+      if ((e.code === 'EPIPE' || e.code === 'ECONNRESET') && !answered) {
+        setTimeout(() => reject(e), 500).unref();
+        return;
+      }
+      reject(e);
+    });
+    if (chunked) {
+      for (const chunk of body) req.write(chunk);
+      req.end();
+    } else {
+      req.end(body);
+    }
   });
 }
 
+export interface SignOptions {
+  method?: string;
+  /** Request target, e.g. `/identities?api-version=2023-10-01`. */
+  target: string;
+  body?: string | Buffer;
+  /** Defaults to application/json when there is a body; `null` sends none. */
+  contentType?: string | null;
+  /** Base64 access key; defaults to the connection string's. */
+  accessKey?: string;
+  /** x-ms-date; defaults to the target's clock, or now. */
+  date?: string;
+  /** Sign this body hash instead of the real one (a body altered after signing). */
+  signedContentHash?: string;
+  /** Replace the computed Authorization header; `null` sends none. */
+  authorization?: string | null;
+  headers?: Record<string, string>;
+}
+
+/** The headers of a request signed like the Azure SDKs sign it. */
+export function signHeaders(t: Target, o: SignOptions): Record<string, string> {
+  const url = new URL(t.info.endpoint);
+  const method = o.method ?? 'POST';
+  const body = o.body === undefined ? Buffer.alloc(0) : Buffer.from(o.body);
+  const date = o.date ?? new Date(t.clock?.now ?? Date.now()).toUTCString();
+  const signature = computeHmacSignature(
+    o.accessKey ?? accessKeyOf(t.info.connectionString),
+    hmacStringToSign({
+      method,
+      pathAndQuery: o.target,
+      date,
+      host: url.host,
+      contentHash: o.signedContentHash ?? contentSha256(body),
+    }),
+  );
+  const headers: Record<string, string> = {
+    host: url.host,
+    'x-ms-date': date,
+    'x-ms-content-sha256': contentSha256(body),
+  };
+  if (o.authorization !== null) {
+    headers.authorization =
+      o.authorization ??
+      `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${signature}`;
+  }
+  const contentType =
+    o.contentType === undefined ? (body.length > 0 ? 'application/json' : null) : o.contentType;
+  if (contentType !== null) headers['content-type'] = contentType;
+  return { ...headers, ...(o.headers ?? {}) };
+}
+
+/** A hand-signed HTTPS request, for what the SDKs never send. */
+export function signedRequest(
+  t: Target,
+  o: SignOptions,
+  options: RawRequestOptions = {},
+): Promise<RawResponse> {
+  const body = o.body === undefined ? Buffer.alloc(0) : Buffer.from(o.body);
+  return rawRequest(t, o.method ?? 'POST', o.target, signHeaders(t, o), body, options);
+}
+
 /** POST {token} to the verification endpoint. */
-export async function verify(t: TestEmulator, token: string): Promise<Record<string, unknown>> {
+export async function verify(
+  t: Target,
+  token: string,
+  options: RawRequestOptions = {},
+): Promise<{ valid: boolean; reason?: string } & Record<string, unknown>> {
   const res = await rawRequest(
     t,
     'POST',
     '/emulator/verify-token',
     { 'content-type': 'application/json' },
     Buffer.from(JSON.stringify({ token })),
+    options,
   );
   if (res.status !== 200) throw new Error(`verify-token answered ${res.status}: ${res.text}`);
-  return res.json as Record<string, unknown>;
+  return res.json as { valid: boolean; reason?: string } & Record<string, unknown>;
 }
 
 export const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -176,6 +234,8 @@ export interface ChildEmulator {
   child: ChildProcess;
   info: EmulatorInfo;
   ca: string;
+  /** Everything the child wrote to stdout and stderr so far. */
+  output(): string;
   stderr(): string;
   /** Sends a signal and resolves with the exit code (or signal name). */
   stop(signal?: NodeJS.Signals): Promise<number | string>;
@@ -183,42 +243,21 @@ export interface ChildEmulator {
 
 /** Runs the built `dist/main.js` as a child process and waits until it listens. */
 export async function spawnEmulator(dataDir: string, args: string[] = []): Promise<ChildEmulator> {
-  if (!existsSync(MAIN_JS))
-    throw new Error(`${MAIN_JS} is missing: run npm run build in packages/emulator first.`);
-  const child = spawn(
-    process.execPath,
-    [MAIN_JS, '--port', '0', '--data-dir', dataDir, '--no-rate-limits', ...args],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+  const emulator = await spawnNodeScript(
+    MAIN_JS,
+    ['--port', '0', '--data-dir', dataDir, '--no-rate-limits', ...args],
+    { name: 'emulator', ready: (out) => (out.includes('"msg":"listening"') ? true : undefined) },
   );
-  let err = '';
-  let out = '';
-  child.stderr?.on('data', (c: Buffer) => {
-    err += c.toString();
-  });
-  const exited = new Promise<number | string>((resolve) => {
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1));
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('"msg":"listening"')) resolve();
-    });
-    exited.then((code) => reject(new Error(`emulator exited with ${code} before listening: ${err}`)));
-  });
   const info = readEmulatorInfo(dataDir);
   if (!info) throw new Error('emulator.json missing after start');
   const ca = info.caCertFile ? await readFile(info.caCertFile, 'utf8') : '';
   return {
-    child,
+    child: emulator.child,
     info,
     ca,
-    stderr: () => err,
-    stop: (signal = 'SIGTERM') => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
-    },
+    output: emulator.output,
+    stderr: emulator.stderr,
+    stop: emulator.stop,
   };
 }
 

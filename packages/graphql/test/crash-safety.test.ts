@@ -2,25 +2,23 @@
 // (end users' first issueMyToken creating their mapping, administrators creating, revoking and deleting), is
 // restarted on the same mapping store, killed again, restarted; then every acknowledged mapping, create, revoke and
 // delete must be there, and no user may point at a half-created or deleted identity. SQLite and PostgreSQL.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:https';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeAccessToken } from '@acs-identity/core';
 import { type EmulatorLogEntry, type RunningEmulator, startEmulator } from '@acs-identity/emulator';
+import { type NodeChild, spawnNodeScript } from '@acs-identity/testing';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminKey, dropSchema, testDatabaseUrl, uniqueSchema } from './helpers.js';
-import { accessKeyOf, codeOf, findSecrets, http } from './support-reliability.js';
+import { accessKeyOf, codeOf, findSecrets, http, verifyToken } from './support-reliability.js';
 
 const MAIN_JS = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const databaseUrl = testDatabaseUrl();
 const key = adminKey();
 let emulator: RunningEmulator;
 let emulatorDir: string;
-let ca: string;
 const emulatorLogs: EmulatorLogEntry[] = [];
 const outputs: string[] = [];
 const tokens: string[] = [];
@@ -35,7 +33,6 @@ beforeAll(async () => {
     rateLimits: false,
     logger: (e) => emulatorLogs.push(e),
   });
-  ca = readFileSync(emulator.info.caCertFile ?? '', 'utf8');
 });
 
 afterAll(async () => {
@@ -44,22 +41,19 @@ afterAll(async () => {
   console.info(`crash-safety (gateway): ${kills} SIGKILLs, ${requests} requests`);
 });
 
-interface GatewayChild {
-  child: ChildProcess;
+interface GatewayChild extends NodeChild<string> {
   url: string;
-  kill(signal: NodeJS.Signals): Promise<number | string>;
 }
 
 /** Starts the built gateway as a child process; resolves once it listens. */
 async function spawnGateway(env: Record<string, string>): Promise<GatewayChild> {
-  if (!existsSync(MAIN_JS))
-    throw new Error(`${MAIN_JS} is missing: run npm run build in packages/graphql first.`);
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(
       ([name]) => !name.startsWith('GATEWAY_') && !name.startsWith('AZURE_'),
     ),
   );
-  const child = spawn(process.execPath, [MAIN_JS, '--dev'], {
+  const gateway = await spawnNodeScript(MAIN_JS, ['--dev'], {
+    name: 'gateway',
     env: {
       ...clean,
       NODE_ENV: 'test',
@@ -70,43 +64,13 @@ async function spawnGateway(env: Record<string, string>): Promise<GatewayChild> 
       GATEWAY_CA_CERT_FILE: emulator.info.caCertFile ?? '',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (c: Buffer) => {
-    out += c.toString();
-  });
-  child.stderr?.on('data', (c: Buffer) => {
-    out += c.toString();
-  });
-  const exited = new Promise<number | string>((resolve) => {
-    child.once('exit', (code, signal) => {
-      outputs.push(out);
-      resolve(code ?? signal ?? -1);
-    });
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not listen in 20 s: ${out}`)), 20_000);
-    child.stdout?.on('data', () => {
+    ready: (out) => {
       const line = out.split('\n').find((l) => l.includes('"gateway listening"'));
-      if (line) {
-        clearTimeout(timer);
-        resolve((JSON.parse(line) as { url: string }).url);
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`gateway exited with ${code} before listening: ${out}`));
-    });
-  });
-  return {
-    child,
-    url,
-    kill: (signal) => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
+      return line === undefined ? undefined : (JSON.parse(line) as { url: string }).url;
     },
-  };
+    onExit: (out) => outputs.push(out),
+  });
+  return { ...gateway, url: gateway.ready };
 }
 
 async function graphql(gw: GatewayChild, query: string, variables: Record<string, unknown>, auth: string) {
@@ -142,21 +106,7 @@ async function signIn(gw: GatewayChild, user: string): Promise<string> {
 
 function verify(token: string): Promise<{ valid: boolean; reason?: string }> {
   requests += 1;
-  return new Promise((resolve, reject) => {
-    const req = request(
-      emulator.info.verifyTokenUrl,
-      { method: 'POST', ca, headers: { 'content-type': 'application/json' }, timeout: 5000 },
-      (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => {
-          text += c.toString();
-        });
-        res.on('end', () => resolve(JSON.parse(text) as { valid: boolean; reason?: string }));
-      },
-    );
-    req.on('error', reject);
-    req.end(JSON.stringify({ token }));
-  });
+  return verifyToken(emulator, token);
 }
 
 const MINE = 'mutation { issueMyToken(scopes: [CHAT]) { token } }';
@@ -246,7 +196,7 @@ async function loadThenKill(gw: GatewayChild, ledger: Ledger, prefix: string, ma
     }
   };
   await Promise.all([loop(), loop(), loop(), loop()]);
-  expect(await gw.kill('SIGKILL')).toBe('SIGKILL');
+  expect(await gw.stop('SIGKILL')).toBe('SIGKILL');
 }
 
 /** Runs `work` for every item, at most `width` at a time. */
@@ -321,7 +271,7 @@ async function crashTwiceAndCheck(env: Record<string, string>) {
   try {
     await expectLedgerHolds(gw, ledger);
   } finally {
-    await gw.kill('SIGTERM');
+    await gw.stop('SIGTERM');
   }
   expect(ledger.mapped.size).toBeGreaterThanOrEqual(50);
   expect(ledger.deleted.size).toBeGreaterThan(5);

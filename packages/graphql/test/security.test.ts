@@ -5,7 +5,15 @@ import { decodeAccessToken } from '@acs-identity/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { adminKey } from './helpers.js';
-import { type Answer, codeOf, findSecrets, http, type Stack, startStack } from './support-reliability.js';
+import {
+  type Answer,
+  codeOf,
+  findSecrets,
+  http,
+  type Stack,
+  startStack,
+  verifyToken,
+} from './support-reliability.js';
 
 // Spy on the comparison the authenticator uses, keeping its behaviour (constant-time check of the code path).
 vi.mock('node:crypto', async (importOriginal) => {
@@ -28,27 +36,6 @@ const remember = (label: string, value: string) => {
   handled[label] = value;
   return value;
 };
-
-async function verify(token: string): Promise<{ valid: boolean; reason?: string }> {
-  const { readFile } = await import('node:fs/promises');
-  const { request } = await import('node:https');
-  const ca = await readFile(stack.emulator.info.caCertFile ?? '', 'utf8');
-  return new Promise((resolve, reject) => {
-    const req = request(
-      stack.emulator.info.verifyTokenUrl,
-      { method: 'POST', ca, headers: { 'content-type': 'application/json' }, timeout: 5000 },
-      (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => {
-          text += c.toString();
-        });
-        res.on('end', () => resolve(JSON.parse(text) as { valid: boolean; reason?: string }));
-      },
-    );
-    req.on('error', reject);
-    req.end(JSON.stringify({ token }));
-  });
-}
 
 const tokenOf = (answer: Answer, field: string) =>
   ((answer.json as { data?: Record<string, { token?: string } | null> }).data?.[field]?.token ??
@@ -162,7 +149,7 @@ describe('end users', () => {
   });
 
   it("leave the other user's tokens and identity untouched", async () => {
-    expect(await verify(aliceToken)).toMatchObject({ valid: true });
+    expect(await verifyToken(stack.emulator, aliceToken)).toMatchObject({ valid: true });
     const me = await stack.graphql(ME, {}, alice);
     expect((me.json as { data: { me: { identity: { rawId: string } } } }).data.me.identity.rawId).toBe(
       aliceId,

@@ -1,15 +1,19 @@
 // Helpers of the reliability and security suites (bad-input, security, crash-safety): a real OpenID issuer, an
 // emulator plus a listening gateway whose logs are kept, raw HTTP with a deadline, and a secret scanner.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { request } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type EmulatorLogEntry, type RunningEmulator, startEmulator } from '@acs-identity/emulator';
+import { accessKeyOf } from '@acs-identity/testing';
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { type LogEntry, type RunningGateway, type StartGatewayOptions, startGateway } from '../src/index.js';
 import { adminKey } from './helpers.js';
+
+export { accessKeyOf, findSecrets } from '@acs-identity/testing';
 
 /** How long any single request may take before the test calls it a hang. */
 export const REQUEST_DEADLINE_MS = 5000;
@@ -42,23 +46,28 @@ export function codeOf(answer: Answer): string | undefined {
   return body?.errors?.[0]?.extensions?.code ?? body?.error?.code;
 }
 
-/** Labels of the secrets (8+ characters) found in `text`, also in their base64url and percent-encoded forms. */
-export function findSecrets(text: string, secrets: Record<string, string>): string[] {
-  const found: string[] = [];
-  for (const [label, secret] of Object.entries(secrets)) {
-    if (secret.length < 8) continue;
-    const forms = [
-      secret,
-      encodeURIComponent(secret),
-      secret.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''),
-    ];
-    if (forms.some((f) => text.includes(f))) found.push(label);
-  }
-  return found;
+/** POST /emulator/verify-token of an emulator: whether it still accepts a token, and if not, why. */
+export function verifyToken(
+  emulator: RunningEmulator,
+  token: string,
+): Promise<{ valid: boolean; reason?: string }> {
+  const ca = readFileSync(emulator.info.caCertFile ?? '', 'utf8');
+  return new Promise((resolve, reject) => {
+    const req = request(
+      emulator.info.verifyTokenUrl,
+      { method: 'POST', ca, headers: { 'content-type': 'application/json' }, timeout: REQUEST_DEADLINE_MS },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => {
+          text += c.toString();
+        });
+        res.on('end', () => resolve(JSON.parse(text) as { valid: boolean; reason?: string }));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify({ token }));
+  });
 }
-
-export const accessKeyOf = (connectionString: string) =>
-  /accesskey=([^;]+)/i.exec(connectionString)?.[1] ?? connectionString;
 
 /** A stable GUID-shaped object id (`oid` claim) for a subject. */
 export function objectIdOf(sub: string): string {

@@ -7,3 +7,5 @@ export {
   testDatabaseUrl,
 } from './parts.js';
 export { dropSchema, uniqueSchema } from './postgres.js';
+export { type NodeChild, type SpawnNodeScriptOptions, spawnNodeScript } from './processes.js';
+export { accessKeyOf, findSecrets } from './secrets.js';

@@ -55,21 +55,30 @@ function logEntry(context: CommandContext, entry: EmulatorLogEntry): void {
 export const emulatorStart: CommandHandler = async (raw, context) => {
   const args = raw as StartArgs;
   const port = integerOption('port', args.port, 0, 65_535);
+  const workers = integerOption('workers', args.workers, 0, 256);
   const databaseUrl = args['database-url'] ?? context.io.env.DATABASE_URL;
-  const { startEmulator } = await import('@acs-identity/emulator');
-  const emulator = await startEmulator({
+  const { startEmulator, startEmulatorCluster } = await import('@acs-identity/emulator');
+  const options = {
     port,
     host: args.host,
     dataDir: resolve(context.io.cwd, args['data-dir']),
     tls: !args.http,
     rateLimits: args['rate-limits'],
-    logger: (entry) => logEntry(context, entry),
+    logger: (entry: EmulatorLogEntry) => logEntry(context, entry),
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(args['database-schema'] ? { databaseSchema: args['database-schema'] } : {}),
     ...(args['trust-issuer']
       ? { trustedIssuers: ([] as string[]).concat(args['trust-issuer']).map((issuer) => ({ issuer })) }
       : {}),
-  }).catch(fromEmulatorError);
+  };
+  const emulator = await (workers === 1
+    ? startEmulator(options)
+    : startEmulatorCluster({ ...options, handleSignals: false, ...(workers > 1 ? { workers } : {}) })
+  ).catch(fromEmulatorError);
+  if (workers !== 1)
+    context.log.notice(
+      `Serving with ${'workerPids' in emulator ? emulator.workerPids.length : workers} worker processes.`,
+    );
   const { info } = emulator;
   addSecret(info.connectionString);
   addSecret(info.secondaryConnectionString);
