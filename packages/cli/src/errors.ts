@@ -1,9 +1,24 @@
-import { ERROR_CODES } from '@acs-identity/core';
 import type { JsonValue } from './output.js';
 import { redact } from './redact.js';
 
-/** Every error the CLI reports: `@acs-identity/core`'s codes, then the CLI's own. */
-export const CLI_ERROR_CODES = [...ERROR_CODES, 'USAGE', 'CONFIRMATION_REQUIRED', 'CANCELLED'] as const;
+/**
+ * Every error the CLI reports. The first nine are `@acs-identity/core`'s codes (kept equal by a unit test); the rest are
+ * the CLI's own.
+ */
+export const CLI_ERROR_CODES = [
+  'INVALID_INPUT',
+  'NOT_CONFIGURED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'IDENTITY_NOT_OWNED',
+  'THROTTLED',
+  'SERVICE_UNAVAILABLE',
+  'UNEXPECTED',
+  'USAGE',
+  'CONFIRMATION_REQUIRED',
+  'CANCELLED',
+] as const;
 
 export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];
 
