@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { parseCommandLine } from './command-line.js';
 import { type CliIo, type CommandContext, Logger, processIo } from './context.js';
 import { CliError, type ExitCode, formatErrorLine, toCliError } from './errors.js';
 import type { CommandId, GlobalValues } from './options.js';
 import { type JsonValue, renderResult } from './output.js';
-import { parseCommandLine } from './parser.js';
 import { redact } from './redact.js';
 
 /** A command implementation: returns what to print (undefined prints nothing). */
@@ -68,7 +68,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
   );
   let global: GlobalValues | undefined;
   try {
-    const outcome = parseCommandLine(argv, readVersion());
+    const outcome = await parseCommandLine(argv, readVersion(), io.stdout.columns);
     if (outcome.kind === 'error') throw new CliError('USAGE', outcome.message);
     if (outcome.kind === 'text') {
       if (outcome.text) io.stdout.write(`${outcome.text}\n`);

@@ -37,8 +37,9 @@ async function emulatorConnection(
   context: CommandContext,
 ): Promise<IdentityClientOptions | undefined> {
   if (!existsSync(join(dataDir, 'emulator.json'))) return undefined;
-  context.log.debug(`loading @acs-identity/emulator to read ${join(dataDir, 'emulator.json')}`);
-  const { readEmulatorInfo } = await import('@acs-identity/emulator');
+  context.log.debug(`reading ${join(dataDir, 'emulator.json')}`);
+  // The discovery entry only reads the file: the emulator itself (SQLite, the Azure SDK) is not loaded.
+  const { readEmulatorInfo } = await import('@acs-identity/emulator/discovery');
   const info = readEmulatorInfo(dataDir);
   if (!info) return undefined;
   const options: IdentityClientOptions = { connectionString: info.connectionString };

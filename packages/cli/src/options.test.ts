@@ -1,7 +1,7 @@
 import { API_VERSIONS } from '@acs-identity/core';
 import { describe, expect, it } from 'vitest';
+import { parseCommandLine } from './command-line.js';
 import { CLI_API_VERSIONS, COMMANDS } from './options.js';
-import { parseCommandLine } from './parser.js';
 
 describe('options', () => {
   it("offers exactly core's api-versions", () => {
@@ -21,13 +21,15 @@ describe('options', () => {
     }
   });
 
-  it('parses three-word commands with az short flags', () => {
-    expect(parseCommandLine(['resource', 'identity', 'show', '-n', 'acs', '-g', 'rg'], '1')).toMatchObject({
+  it('parses three-word commands with az short flags', async () => {
+    expect(
+      await parseCommandLine(['resource', 'identity', 'show', '-n', 'acs', '-g', 'rg'], '1'),
+    ).toMatchObject({
       kind: 'command',
       id: 'resource identity show',
       args: { name: 'acs', 'resource-group': 'rg' },
     });
-    expect(parseCommandLine(['emulator', 'role'], '1')).toMatchObject({
+    expect(await parseCommandLine(['emulator', 'role'], '1')).toMatchObject({
       kind: 'error',
       message: expect.stringContaining('emulator role assign'),
     });
@@ -37,8 +39,8 @@ describe('options', () => {
 describe('help text', () => {
   it.each(COMMANDS.map((c) => [c.path.join(' '), c] as const))(
     'of %s lists every option with its description',
-    (_, command) => {
-      const outcome = parseCommandLine([...command.path, '--help'], '1');
+    async (_, command) => {
+      const outcome = await parseCommandLine([...command.path, '--help'], '1');
       expect(outcome.kind).toBe('text');
       const text = outcome.kind === 'text' ? outcome.text.replace(/\s+/g, ' ') : '';
       expect(text).toContain(command.summary);
@@ -51,8 +53,11 @@ describe('help text', () => {
 });
 
 describe('parseCommandLine', () => {
-  it('collects space separated scopes like az', () => {
-    const outcome = parseCommandLine(['token', 'issue', '--scope', 'chat', 'voip', '--user', '8:acs:x'], '1');
+  it('collects space separated scopes like az', async () => {
+    const outcome = await parseCommandLine(
+      ['token', 'issue', '--scope', 'chat', 'voip', '--user', '8:acs:x'],
+      '1',
+    );
     expect(outcome).toMatchObject({
       kind: 'command',
       id: 'token issue',
@@ -60,20 +65,22 @@ describe('parseCommandLine', () => {
     });
   });
 
-  it('refuses an option given twice', () => {
-    expect(parseCommandLine(['user', 'delete', '--user', 'a', '--user', 'b'], '1')).toEqual({
+  it('refuses an option given twice', async () => {
+    expect(await parseCommandLine(['user', 'delete', '--user', 'a', '--user', 'b'], '1')).toEqual({
       kind: 'error',
       message: '--user was given more than once; give it once',
     });
   });
 
-  it('keeps raw ids that look like numbers as strings', () => {
-    expect(parseCommandLine(['identifier', 'parse', '4:+1234'], '1')).toMatchObject({
+  it('keeps raw ids that look like numbers as strings', async () => {
+    expect(await parseCommandLine(['identifier', 'parse', '4:+1234'], '1')).toMatchObject({
       args: { 'raw-id': '4:+1234' },
     });
   });
 
-  it('defaults the output to json', () => {
-    expect(parseCommandLine(['identifier', 'parse', 'x'], '1')).toMatchObject({ args: { output: 'json' } });
+  it('defaults the output to json', async () => {
+    expect(await parseCommandLine(['identifier', 'parse', 'x'], '1')).toMatchObject({
+      args: { output: 'json' },
+    });
   });
 });

@@ -5,6 +5,17 @@
  * from these objects, so a flag is described exactly once.
  */
 
+/** The name of the bin, as help and usage lines print it. */
+export const BIN = 'acs-identity';
+
+/** The one-line description of the tool (top of `acs-identity --help`). */
+export const TOOL_SUMMARY =
+  'ACS identities and access tokens from the terminal; compatible with az communication user-identity.';
+
+/** The description of `acs-identity completion`, which yargs implements. */
+export const COMPLETION_SUMMARY =
+  'Print a bash/zsh completion script (add `source <(acs-identity completion)` to ~/.bashrc).';
+
 /** The value type of an option, as yargs parses it. */
 export type OptionType = 'string' | 'number' | 'boolean' | 'array';
 
@@ -88,7 +99,7 @@ export const GLOBAL_OPTIONS = {
   },
 } as const satisfies Record<string, OptionSpec>;
 
-/** Options yargs implements itself; described here so help and README say the same. */
+/** Options answered before any parsing (help screens come from help.ts); described here so help and README say the same. */
 export const BUILTIN_OPTIONS = {
   help: { type: 'boolean', alias: ['h'], description: 'Show help for the command.' },
   version: { type: 'boolean', description: 'Show the version of acs-identity.' },

@@ -1,10 +1,12 @@
 import type { Argv, Options } from 'yargs';
 import yargs from 'yargs';
+import type { ParseOutcome } from './command-line.js';
 import {
-  BUILTIN_OPTIONS,
+  BIN,
   COMMAND_GROUPS,
   COMMAND_SUBGROUPS,
   COMMANDS,
+  COMPLETION_SUMMARY,
   CONNECTION_OPTIONS,
   type CommandId,
   type CommandSpec,
@@ -12,54 +14,36 @@ import {
   type OptionSpec,
 } from './options.js';
 
-export const BIN = 'acs-identity';
-const GLOBAL_GROUP = 'Global Options:';
-const CONNECTION_GROUP = 'Connection Options:';
-
-/** The outcome of parsing a command line. */
-export type ParseOutcome =
-  | { readonly kind: 'command'; readonly id: CommandId; readonly args: Record<string, unknown> }
-  /** Help, version or completion text to print. */
-  | { readonly kind: 'text'; readonly text: string }
-  | { readonly kind: 'error'; readonly message: string };
-
-function describe(spec: OptionSpec): string {
-  return spec.env ? `${spec.description} Env: ${spec.env}.` : spec.description;
-}
-
-/** Converts one option of the typed definition to yargs' form. */
-export function toYargsOption(spec: OptionSpec, group: string | undefined): Options {
-  const option: Options = {
-    type: spec.type === 'array' ? 'array' : spec.type,
-    describe: describe(spec),
-  };
+/**
+ * Converts one option of the typed definition to yargs' form. Without its description: help screens come from help.ts,
+ * and yargs lays out a help message on every command it runs (to have it ready), which with descriptions cost more
+ * than the parse itself.
+ */
+export function toYargsOption(spec: OptionSpec): Options {
+  const option: Options = { type: spec.type === 'array' ? 'array' : spec.type };
   if (spec.type === 'array') option.string = true;
   if (spec.alias) option.alias = [...spec.alias];
   if (spec.choices) option.choices = [...spec.choices];
   if (spec.default !== undefined) option.default = spec.default;
   if (spec.required) option.demandOption = true;
-  if (group) option.group = group;
   return option;
 }
 
-function addOptions(y: Argv, options: Readonly<Record<string, OptionSpec>>, group?: string): Argv {
+function addOptions(y: Argv, options: Readonly<Record<string, OptionSpec>>): Argv {
   let out = y;
   for (const [name, spec] of Object.entries(options)) {
-    out = out.option(name, toYargsOption(spec, group));
+    out = out.option(name, toYargsOption(spec));
   }
   return out;
 }
 
-/**
- * Global options are declared on every level (not as yargs globals) so that each help screen lists the command's own
- * options first and the global ones last, as az does.
- */
+/** Global options are declared on every level (not as yargs globals), so each level checks their values. */
 function addGlobalOptions(y: Argv): Argv {
   let out = y;
   for (const [name, spec] of Object.entries(GLOBAL_OPTIONS)) {
-    out = out.option(name, { ...toYargsOption(spec, GLOBAL_GROUP), global: false });
+    out = out.option(name, { ...toYargsOption(spec), global: false });
   }
-  return out.group(['help', 'version'], GLOBAL_GROUP).check((args) => checkValues(args, GLOBAL_OPTIONS));
+  return out.check((args) => checkValues(args, GLOBAL_OPTIONS));
 }
 
 function checkValues(args: Record<string, unknown>, options: Readonly<Record<string, OptionSpec>>): true {
@@ -95,17 +79,13 @@ function addCommand(
     `${leaf}${positional}`,
     spec.summary,
     (c) => {
-      let b = c.usage(
-        `${BIN} ${id}${positional}${Object.keys(spec.options).length ? ' [options]' : ''}\n\n${spec.summary}`,
-      );
+      let b = c;
       if (spec.positional) {
-        b = b.positional(spec.positional.name, { type: 'string', describe: spec.positional.description });
+        b = b.positional(spec.positional.name, { type: 'string' });
       }
-      b = addOptions(b, spec.options, 'Options:');
-      if (spec.groups.includes('connection')) b = addOptions(b, CONNECTION_OPTIONS, CONNECTION_GROUP);
+      b = addOptions(b, spec.options);
+      if (spec.groups.includes('connection')) b = addOptions(b, CONNECTION_OPTIONS);
       b = addGlobalOptions(b);
-      for (const [cmd, desc] of spec.examples) b = b.example(cmd, desc);
-      if (spec.details) b = b.epilog(spec.details);
       const all = { ...spec.options, ...(spec.groups.includes('connection') ? CONNECTION_OPTIONS : {}) };
       return b.check((args) => checkValues(args, all));
     },
@@ -113,26 +93,29 @@ function addCommand(
   );
 }
 
-/** Builds the yargs parser from the typed definition in options.ts. */
+/**
+ * Builds the yargs parser from the typed definition in options.ts. Help and version are not yargs': command-line.ts
+ * answers them from the same definition before this module is loaded.
+ */
 export function buildParser(
-  version: string,
   select: (id: CommandId, args: Record<string, unknown>) => void,
+  onlyGroup?: string,
 ): Argv {
   let y = yargs()
     .scriptName(BIN)
-    .usage(
-      `${BIN} <command> [options]\n\nACS identities and access tokens from the terminal; compatible with az communication user-identity.`,
-    )
     .parserConfiguration({ 'camel-case-expansion': false })
     .strict()
     .showHelpOnFail(false)
     .exitProcess(false)
-    .wrap(Math.min(120, process.stdout.columns || 100));
+    .wrap(null)
+    .help(false)
+    .version(false);
   y = addGlobalOptions(y);
   for (const [group, description] of Object.entries(COMMAND_GROUPS)) {
+    if (onlyGroup !== undefined && group !== onlyGroup) continue;
     const leaves: readonly CommandSpec[] = COMMANDS.filter((c) => c.path[0] === group);
     y = y.command(group, description, (g) => {
-      let b = g.usage(`${BIN} ${group} <command> [options]\n\n${description}`);
+      let b = g;
       const choices: string[] = [];
       for (const leaf of leaves) {
         if (leaf.path.length === 2) {
@@ -147,7 +130,7 @@ export function buildParser(
         const subLeaves = leaves.filter((l) => l.path.length === 3 && l.path[1] === sub);
         choices.push(name);
         b = b.command(sub, subDescription, (s) => {
-          let c = s.usage(`${BIN} ${name} <command> [options]\n\n${subDescription}`);
+          let c = s;
           for (const leaf of subLeaves) c = addCommand(c, leaf, select);
           c = addGlobalOptions(c);
           return c.demandCommand(1, `Choose a command: ${subLeaves.map((l) => l.path.join(' ')).join(', ')}`);
@@ -158,24 +141,21 @@ export function buildParser(
     });
   }
   return y
-    .completion(
-      'completion',
-      'Print a bash/zsh completion script (add `source <(acs-identity completion)` to ~/.bashrc).',
-    )
-    .demandCommand(1, `Choose a command: ${Object.keys(COMMAND_GROUPS).join(', ')}, completion`)
-    .help('help', BUILTIN_OPTIONS.help.description)
-    .alias('help', 'h')
-    .version('version', BUILTIN_OPTIONS.version.description, version);
+    .completion('completion', COMPLETION_SUMMARY)
+    .demandCommand(1, `Choose a command: ${Object.keys(COMMAND_GROUPS).join(', ')}, completion`);
 }
 
-/** Parses a command line without running anything. */
-export function parseCommandLine(argv: readonly string[], version: string): ParseOutcome {
+/** Parses a command line with yargs, without running anything (help and version are answered before this). */
+export function parseWithYargs(argv: readonly string[]): ParseOutcome {
   let selected: { id: CommandId; args: Record<string, unknown> } | undefined;
   let error: string | undefined;
   let text = '';
-  const parser = buildParser(version, (id, args) => {
+  // A command line that starts with a group's name can only reach that group: the others are not declared.
+  const first = argv[0];
+  const onlyGroup = first !== undefined && Object.hasOwn(COMMAND_GROUPS, first) ? first : undefined;
+  const parser = buildParser((id, args) => {
     selected = { id, args };
-  });
+  }, onlyGroup);
   parser.parse([...argv], {}, (err, _args, output) => {
     if (err) error = err.message;
     if (output) text = output;

