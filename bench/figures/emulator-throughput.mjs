@@ -2,9 +2,11 @@
 // against the physical limit: RS256 signatures per second in one process with node:crypto.
 
 import { readFileSync } from 'node:fs';
+import { Agent } from 'node:https';
 import autocannon from 'autocannon';
-import { figure, isBuilt, notMeasured } from '../lib.mjs';
+import { figure, isBuilt, notMeasured, quantile } from '../lib.mjs';
 import { parseConnectionString, signedHeaders, signedRequest } from '../support/hmac.mjs';
+import { pacedLoad } from '../support/paced.mjs';
 import { startBenchEmulator } from '../support/processes.mjs';
 import { measureRs256PerSecond } from './rs256-limit.mjs';
 
@@ -34,6 +36,33 @@ export async function loadIssue(info, userId, { durationSeconds, connections, ra
     ],
   });
   return result;
+}
+
+/**
+ * Issues tokens at a fixed `rate`, evenly spaced (open loop), over `connections` keep-alive HTTPS connections, and
+ * returns the latencies counted from when each request was due. autocannon's own rate limit sends each second's
+ * quota in a burst at the start of the second, which measures burst queueing rather than latency at that rate.
+ * The first `warmupSeconds` at the same rate open the connections (16 TLS handshakes at once queue every request
+ * behind them for tens of milliseconds) and are not counted: the figure is the steady state.
+ */
+export async function pacedIssue(info, userId, { rate, durationSeconds, connections, warmupSeconds = 2 }) {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections, ca: readFileSync(info.caCertFile) });
+  const pathAndQuery = `/identities/${encodeURIComponent(userId)}/:issueAccessToken?${API}`;
+  const load = (seconds) =>
+    pacedLoad({
+      rate,
+      seconds,
+      start: async () => {
+        const res = await signedRequest(info, 'POST', pathAndQuery, { scopes: ['chat'] }, { agent });
+        if (res.status !== 200) throw new Error(`issue answered ${res.status}`);
+      },
+    });
+  try {
+    await load(warmupSeconds);
+    return await load(durationSeconds);
+  } finally {
+    agent.destroy();
+  }
 }
 
 export async function createBenchUser(info) {
@@ -71,11 +100,15 @@ export async function run({ smoke }) {
     const max = await loadIssue(emulator.info, userId, { durationSeconds: duration, connections: 16 });
     const rps = max.requests.average;
     const errors = max.errors + max.non2xx;
-    const half = await loadIssue(emulator.info, userId, {
+    const halfRate = Math.max(1, Math.floor(rps / 2));
+    const half = await pacedIssue(emulator.info, userId, {
       durationSeconds: duration,
+      warmupSeconds: smoke ? 0.5 : 2,
       connections: 16,
-      rate: Math.max(1, Math.floor(rps / 2)),
+      rate: halfRate,
     });
+    const halfP99 = quantile(half.latencies, 0.99);
+    const halfErrors = half.failures.count;
     return [
       figure({
         id: 'emulator-throughput',
@@ -91,13 +124,13 @@ export async function run({ smoke }) {
       figure({
         id: 'emulator-latency',
         title: 'Emulator latency p99 at half the maximum throughput',
-        value: half.latency.p99,
+        value: halfP99,
         unit: 'ms',
         baseline: max.latency.p99,
-        baselineUnit: 'ms (p99 at maximum throughput)',
+        baselineUnit: 'ms (p99 at maximum throughput, autocannon)',
         target: targetLatency,
-        met: half.latency.p99 <= 10,
-        note: `p50 ${half.latency.p50} ms at ${Math.floor(rps / 2)} req/s`,
+        met: halfErrors === 0 && halfP99 <= 10,
+        note: `p50 ${quantile(half.latencies, 0.5).toFixed(1)} ms, p99.9 ${quantile(half.latencies, 0.999).toFixed(1)} ms at ${halfRate} req/s evenly spaced (open loop, 16 keep-alive connections)${halfErrors ? `; ${halfErrors} errors: ${half.failures.first.join('; ')}` : ''}`,
       }),
     ];
   } finally {

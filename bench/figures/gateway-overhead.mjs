@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import { figure, isBuilt, notMeasured } from '../lib.mjs';
-import { startBenchEmulator, startBenchGateway } from '../support/processes.mjs';
+import { cpuSeconds, startBenchEmulator, startBenchGateway } from '../support/processes.mjs';
 import { createBenchUser, loadIssue } from './emulator-throughput.mjs';
 
 export function loadGatewayIssue(gatewayInfo, adminKey, userId, { durationSeconds, connections, rate }) {
@@ -50,10 +50,21 @@ export async function run({ smoke }) {
     await loadIssue(emulator.info, userId, { durationSeconds: smoke ? 1 : 3, connections });
     await loadGatewayIssue(gateway.info, adminKey, userId, { durationSeconds: smoke ? 1 : 3, connections });
     const direct = await loadIssue(emulator.info, userId, { durationSeconds: duration, connections });
+    // CPU time of each server and of this generator per request through the gateway (/proc, like emulator-scaling):
+    // on shared cores their sum, not the gateway alone, bounds the throughput.
+    const before = {
+      gateway: cpuSeconds(gateway.pid),
+      emulator: cpuSeconds(emulator.pid),
+      generator: process.cpuUsage(),
+    };
     const via = await loadGatewayIssue(gateway.info, adminKey, userId, {
       durationSeconds: duration,
       connections,
     });
+    const count = Math.max(1, via.requests.total);
+    const perRequestMs = (seconds) => ((seconds * 1000) / count).toFixed(2);
+    const generatorCpu = process.cpuUsage(before.generator);
+    const cpuNote = `CPU per request through the gateway: gateway ${perRequestMs(cpuSeconds(gateway.pid) - before.gateway)} ms, emulator ${perRequestMs(cpuSeconds(emulator.pid) - before.emulator)} ms, load generator ${perRequestMs((generatorCpu.user + generatorCpu.system) / 1e6)} ms`;
     const errors = via.errors + via.non2xx;
     return [
       figure({
@@ -65,7 +76,7 @@ export async function run({ smoke }) {
         baselineUnit: 'req/s straight to the emulator',
         target: targetRps,
         met: errors === 0 && via.requests.average / direct.requests.average >= 0.8,
-        note: errors ? `${errors} errors or non-2xx answers` : '',
+        note: `${cpuNote}${errors ? `; ${errors} errors or non-2xx answers` : ''}`,
       }),
       figure({
         id: 'gateway-latency',

@@ -4,9 +4,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent } from 'node:https';
-import { setTimeout as delay } from 'node:timers/promises';
 import { figure, isBuilt, notMeasured, quantile } from '../lib.mjs';
 import { signedRequest } from '../support/hmac.mjs';
+import { pacedLoad } from '../support/paced.mjs';
 import { rssBytes, startBenchEmulator, startBenchGateway } from '../support/processes.mjs';
 
 const API = 'api-version=2023-10-01';
@@ -162,7 +162,7 @@ export async function run({ smoke }) {
   const counts = { started: 0, completed: 0, errors: 0 };
   const byKind = {};
   const firstErrors = [];
-  const latencies = [];
+  let latencies = [];
   const memory = { gateway: [], emulator: [] };
   try {
     for (const side of Object.values(sides)) side.live.add(await side.client.create());
@@ -174,35 +174,28 @@ export async function run({ smoke }) {
       if (op === 'issue' || op === 'revoke') id = side.live.borrow();
       if (op === 'delete') id = side.live.take();
       if (op !== 'create' && id === undefined) effective = 'create';
-      const started = performance.now();
       try {
         if (effective === 'create') side.live.add(await side.client.create());
         else await side.client[effective](id);
         counts.completed += 1;
         byKind[`${sideName}:${effective}`] = (byKind[`${sideName}:${effective}`] ?? 0) + 1;
-        latencies.push(performance.now() - started);
       } catch (error) {
         counts.errors += 1;
         if (firstErrors.length < 3) firstErrors.push(`${sideName} ${effective}: ${error.message}`);
+        throw error;
       } finally {
         if (effective === 'issue' || effective === 'revoke') side.live.release(id);
       }
     };
-    /** Starts RATE operations a second for `phaseSeconds`, then waits for the last ones to finish. */
+    /** RATE operations a second for `phaseSeconds` (open loop), then the last ones finish. */
     const phase = async (phaseSeconds) => {
-      const inFlight = new Set();
-      const total = phaseSeconds * RATE;
-      const begin = performance.now();
-      for (let i = 0; i < total; i += 1) {
-        const due = begin + (i * 1000) / RATE;
-        const wait = due - performance.now();
-        if (wait > 0) await delay(wait);
-        counts.started += 1;
-        const p = runOne(CYCLE[i % CYCLE.length]);
-        inFlight.add(p);
-        p.finally(() => inFlight.delete(p));
-      }
-      await Promise.all(inFlight);
+      const result = await pacedLoad({
+        rate: RATE,
+        seconds: phaseSeconds,
+        start: (i) => runOne(CYCLE[i % CYCLE.length]),
+      });
+      counts.started += result.started;
+      return result.latencies;
     };
     // Warm-up under the same load (JIT, TLS sessions, heap sizing), then the measured run.
     await phase(warmupSeconds);
@@ -212,7 +205,7 @@ export async function run({ smoke }) {
     };
     sample();
     const sampler = setInterval(sample, smoke ? 250 : 1000);
-    await phase(seconds);
+    latencies = await phase(seconds);
     clearInterval(sampler);
     sample();
   } finally {

@@ -142,6 +142,10 @@ function isIntrospectionOnly(document: DocumentNode, operationName: string | und
   );
 }
 
+function variablesOf(document: DocumentNode | undefined): Map<string, string> | undefined {
+  return document === undefined ? undefined : variableArguments(document);
+}
+
 /** Which argument each variable of the document feeds, e.g. `$s` -> `scopes`. */
 function variableArguments(document: DocumentNode): Map<string, string> {
   const map = new Map<string, string>();
@@ -295,7 +299,8 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       (given !== null && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID())
     );
   };
-  const documentVariables = new WeakMap<Request, Map<string, string>>();
+  /** The document of each request, to name the argument of a failed variable (worked out only when one fails). */
+  const requestDocuments = new WeakMap<Request, DocumentNode>();
 
   const httpPlugin: Plugin<GatewayContext> = {
     onRequest({ request, url, endResponse }) {
@@ -406,7 +411,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       const fix = (r: ExecutionResult) =>
         r.errors === undefined || r.errors.length === 0
           ? r
-          : { ...r, errors: r.errors.map((e) => withCode(e, documentVariables.get(request))) };
+          : { ...r, errors: r.errors.map((e) => withCode(e, variablesOf(requestDocuments.get(request)))) };
       if (Array.isArray(result)) setResult(result.map(fix));
       else if (!(Symbol.asyncIterator in result)) setResult(fix(result as ExecutionResult));
     },
@@ -415,7 +420,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const authPlugin: Plugin<GatewayContext> = {
     async onExecute({ args, extendContext, setResultAndStopExecution }) {
       const ctx = args.contextValue as GatewayContext & { request: Request };
-      documentVariables.set(ctx.request, variableArguments(args.document));
+      requestDocuments.set(ctx.request, args.document);
       let caller: GatewayContext['caller'];
       try {
         caller = await authenticator.authenticate(ctx.request.headers.get('authorization'));
