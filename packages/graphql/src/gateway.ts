@@ -301,6 +301,8 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   };
   /** The document of each request, to name the argument of a failed variable (worked out only when one fails). */
   const requestDocuments = new WeakMap<Request, DocumentNode>();
+  /** Who made each GraphQL request (`admin#1`, `dev:alice`, `<issuer>#<subject>`), for its request log line. */
+  const requestCallers = new WeakMap<Request, string>();
 
   const httpPlugin: Plugin<GatewayContext> = {
     onRequest({ request, url, endResponse }) {
@@ -394,8 +396,10 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
         const seconds = (performance.now() - start.at) / 1000;
         metrics.observeRequest(route, seconds);
         if (route !== '/healthz' && route !== '/metrics') {
+          const caller = requestCallers.get(request);
           logger.info('request', {
             requestId: start.requestId,
+            ...(caller === undefined ? {} : { caller }),
             method: request.method,
             path: route,
             status: response.status,
@@ -471,7 +475,10 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
         });
         return;
       }
-      if (caller !== undefined) extendContext({ caller });
+      if (caller !== undefined) {
+        requestCallers.set(ctx.request, caller.id);
+        extendContext({ caller });
+      }
     },
   };
 

@@ -544,6 +544,23 @@ describe('the development sign-in', () => {
     `);
   });
 
+  it('logs one line per request with its caller id, never the credential', async () => {
+    const logs: LogEntry[] = [];
+    const gateway = await open({ dev: true, logSink: (e) => logs.push(e), logLevel: 'info' });
+    const token = await signIn(gateway, 'carol');
+    await call(gateway, '{ serverTime }', { auth: token });
+    await call(gateway, '{ serverTime }', { auth: key });
+    await call(gateway, '{ serverTime }');
+    const lines = logs.filter((e) => e.msg === 'request' && e.path === '/graphql');
+    expect(lines.map((e) => e.caller)).toEqual(['dev:carol', 'admin#1', undefined]);
+    expect(lines.every((e) => typeof e.requestId === 'string' && typeof e.durationMs === 'number')).toBe(
+      true,
+    );
+    const text = JSON.stringify(logs);
+    expect(text).not.toContain(token);
+    expect(text).not.toContain(key);
+  });
+
   it('warns loudly at start', async () => {
     const logs: LogEntry[] = [];
     await open({ dev: true, logSink: (e) => logs.push(e) });
