@@ -290,6 +290,8 @@ function parseLifetime(value: unknown, version: ApiVersion): number {
   }
 }
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Checks the `{id}` is a communication user of this resource and loads it (live, not deleted). */
 async function ownedIdentity(ctx: ServiceContext, id: string): Promise<IdentityRecord> {
   const shown = id.length > 120 ? `${id.slice(0, 120)}...` : id;
@@ -301,8 +303,19 @@ async function ownedIdentity(ctx: ServiceContext, id: string): Promise<IdentityR
       'id',
     );
   }
-  if (!id.startsWith(`8:acs:${ctx.resource.resourceId}_`)) {
+  const prefix = `8:acs:${ctx.resource.resourceId}_`;
+  if (!id.startsWith(prefix)) {
     throw rejectRequest(401, 'IdentityNotOwned', "Provided identity doesn't belong to the resource.");
+  }
+  if (!GUID.test(id.slice(prefix.length))) {
+    // This resource's ids all end in a GUID (see create): anything else is a mistyped or truncated id, not a
+    // missing identity.
+    throw rejectRequest(
+      400,
+      'ValidationError',
+      `Identity '${shown}' is not a valid id of this resource; its ids are 8:acs:${ctx.resource.resourceId}_<guid>.`,
+      'id',
+    );
   }
   const record = await ctx.store.getIdentity(id);
   if (!record) {

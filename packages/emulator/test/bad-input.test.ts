@@ -234,8 +234,9 @@ const cases: Case[] = [
         target: issuePath(`8:acs:${resourceId}_${'a'.repeat(10_000)}`),
         body: '{"scopes":["chat"]}',
       }),
-    status: 404,
-    code: 'IdentityNotFound',
+    status: 400,
+    code: 'ValidationError',
+    target: 'id',
   },
   {
     name: "another resource's id",
@@ -261,15 +262,17 @@ const cases: Case[] = [
     name: 'a unicode id',
     request: () =>
       signed(t, { target: issuePath(`8:acs:${resourceId}_ünï©ødé-🙂`), body: '{"scopes":["chat"]}' }),
-    status: 404,
-    code: 'IdentityNotFound',
+    status: 400,
+    code: 'ValidationError',
+    target: 'id',
   },
   {
     name: 'an id with a NUL byte',
     request: () =>
       signed(t, { target: issuePath(`8:acs:${resourceId}_\u0000`), body: '{"scopes":["chat"]}' }),
-    status: 404,
-    code: 'IdentityNotFound',
+    status: 400,
+    code: 'ValidationError',
+    target: 'id',
   },
   {
     name: 'broken percent-encoding in the id',
@@ -297,8 +300,9 @@ const cases: Case[] = [
         target: `/identities/${encodeURIComponent(`${userId}/../../emulator/health`)}/:issueAccessToken?${API}`,
         body: '{"scopes":["chat"]}',
       }),
-    status: 404,
-    code: 'IdentityNotFound',
+    status: 400,
+    code: 'ValidationError',
+    target: 'id',
   },
   {
     name: 'encoded dots as the id',

@@ -226,7 +226,7 @@ describe('admin keys', () => {
     expect((answer.json as { data: { me: { role: string } } }).data.me.role).toBe('ADMIN');
     const failed = await stack.graphql(
       ISSUE,
-      { u: `8:acs:${stack.emulator.info.resourceId}_nobody` },
+      { u: `8:acs:${stack.emulator.info.resourceId}_00000000-0000-0000-0000-000000000000` },
       thirdKey,
     );
     expect(codeOf(failed)).toBe('NOT_FOUND');
