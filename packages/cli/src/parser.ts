@@ -37,13 +37,13 @@ function addOptions(y: Argv, options: Readonly<Record<string, OptionSpec>>): Arg
   return out;
 }
 
-/** Global options are declared on every level (not as yargs globals), so each level checks their values. */
+/** Global options are declared once, at the top, as yargs globals: every command inherits them and their check. */
 function addGlobalOptions(y: Argv): Argv {
   let out = y;
   for (const [name, spec] of Object.entries(GLOBAL_OPTIONS)) {
-    out = out.option(name, { ...toYargsOption(spec), global: false });
+    out = out.option(name, { ...toYargsOption(spec), global: true });
   }
-  return out.check((args) => checkValues(args, GLOBAL_OPTIONS));
+  return out.check((args) => checkValues(args, GLOBAL_OPTIONS), true);
 }
 
 function checkValues(args: Record<string, unknown>, options: Readonly<Record<string, OptionSpec>>): true {
@@ -85,7 +85,6 @@ function addCommand(
       }
       b = addOptions(b, spec.options);
       if (spec.groups.includes('connection')) b = addOptions(b, CONNECTION_OPTIONS);
-      b = addGlobalOptions(b);
       const all = { ...spec.options, ...(spec.groups.includes('connection') ? CONNECTION_OPTIONS : {}) };
       return b.check((args) => checkValues(args, all));
     },
@@ -132,11 +131,9 @@ export function buildParser(
         b = b.command(sub, subDescription, (s) => {
           let c = s;
           for (const leaf of subLeaves) c = addCommand(c, leaf, select);
-          c = addGlobalOptions(c);
           return c.demandCommand(1, `Choose a command: ${subLeaves.map((l) => l.path.join(' ')).join(', ')}`);
         });
       }
-      b = addGlobalOptions(b);
       return b.demandCommand(1, `Choose a command: ${choices.join(', ')}`);
     });
   }
