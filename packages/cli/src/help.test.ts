@@ -82,7 +82,7 @@ describe('renderHelp', () => {
     }
   });
 
-  it.each([60, 80, 100, 120])('keeps every line above the examples within %i columns', (width) => {
+  it.each([40, 60, 80, 100, 120])('keeps every line above the examples within %i columns', (width) => {
     for (const spec of COMMANDS) {
       const text = renderHelp({ kind: 'command', spec }, width).split('\nExamples:')[0] ?? '';
       for (const line of text.split('\n')) {

@@ -208,7 +208,7 @@ function commandHelp(spec: CommandSpec, width: number): string {
   }
   list.push({ title: 'Global Options', rows: GLOBAL_ROWS() });
   const parts = [
-    `${BIN} ${id}${positional} [options]`,
+    ...wrap(`${BIN} ${id}${positional} [options]`, width),
     '',
     ...wrap(spec.summary, width),
     '',
@@ -238,7 +238,7 @@ function groupHelp(path: readonly string[], width: number): string {
     { title: 'Commands', rows: commandsRows(path) },
     { title: 'Global Options', rows: GLOBAL_ROWS() },
   ];
-  return [usage, '', ...wrap(summary, width), '', sections(list, width)].join('\n');
+  return [...wrap(usage, width), '', ...wrap(summary, width), '', sections(list, width)].join('\n');
 }
 
 /** The help screen of a command or group, wrapped to `width` columns. */
