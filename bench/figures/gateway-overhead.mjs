@@ -1,6 +1,7 @@
 // Gateway overhead: the issueToken mutation through the gateway to the emulator, against the same request
 // straight to the emulator, both flat out with the same number of connections.
 import { randomBytes } from 'node:crypto';
+import { Agent as HttpAgent, request } from 'node:http';
 import autocannon from 'autocannon';
 import { figure, isBuilt, notMeasured, quantile } from '../lib.mjs';
 import { pacedLoad } from '../support/paced.mjs';
@@ -22,8 +23,33 @@ export function loadGatewayIssue(gatewayInfo, adminKey, userId, { durationSecond
 const ISSUE_MUTATION =
   'mutation Issue($u: ID!) { issueToken(userId: $u, scopes: [CHAT]) { token expiresOn } }';
 
-/** The issueToken mutation at a fixed rate, evenly spaced, over fetch's keep-alive connections (after a warm-up). */
-async function pacedGatewayIssue(gatewayInfo, adminKey, userId, { rate, durationSeconds, warmupSeconds }) {
+/** One POST of `body` to `url` over `agent` (node:http, like the direct path's node:https): status and text. */
+function post(url, agent, headers, body) {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => {
+        text += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/**
+ * The issueToken mutation at a fixed rate, evenly spaced, after a warm-up, over keep-alive connections of Node's http
+ * client: the same client family as the direct path (https), so the generator costs both paths alike.
+ */
+async function pacedGatewayIssue(
+  gatewayInfo,
+  adminKey,
+  userId,
+  { rate, durationSeconds, warmupSeconds, connections },
+) {
+  const agent = new HttpAgent({ keepAlive: true, maxSockets: connections });
   const body = JSON.stringify({ query: ISSUE_MUTATION, variables: { u: userId } });
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` };
   const load = (seconds) =>
@@ -31,13 +57,16 @@ async function pacedGatewayIssue(gatewayInfo, adminKey, userId, { rate, duration
       rate,
       seconds,
       start: async () => {
-        const response = await fetch(gatewayInfo.graphqlUrl, { method: 'POST', headers, body });
-        const result = await response.json();
-        if (!response.ok || result.errors) throw new Error(`gateway answered ${response.status}`);
+        const { status, text } = await post(gatewayInfo.graphqlUrl, agent, headers, body);
+        if (status !== 200 || JSON.parse(text).errors) throw new Error(`gateway answered ${status}`);
       },
     });
-  await load(warmupSeconds);
-  return load(durationSeconds);
+  try {
+    await load(warmupSeconds);
+    return await load(durationSeconds);
+  } finally {
+    agent.destroy();
+  }
 }
 
 export async function run({ smoke }) {
