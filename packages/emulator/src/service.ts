@@ -290,8 +290,6 @@ function parseLifetime(value: unknown, version: ApiVersion): number {
   }
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Checks the `{id}` is a communication user of this resource and loads it (live, not deleted). */
 async function ownedIdentity(ctx: ServiceContext, id: string): Promise<IdentityRecord> {
   const shown = id.length > 120 ? `${id.slice(0, 120)}...` : id;
@@ -307,7 +305,7 @@ async function ownedIdentity(ctx: ServiceContext, id: string): Promise<IdentityR
   if (!id.startsWith(prefix)) {
     throw rejectRequest(401, 'IdentityNotOwned', "Provided identity doesn't belong to the resource.");
   }
-  if (!GUID.test(id.slice(prefix.length))) {
+  if (!isGuid(id.slice(prefix.length))) {
     // This resource's ids all end in a GUID (see create): anything else is a mistyped or truncated id, not a
     // missing identity.
     throw rejectRequest(
