@@ -68,7 +68,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
   );
   let global: GlobalValues | undefined;
   try {
-    const outcome = await parseCommandLine(argv, readVersion(), io.stdout.columns);
+    const outcome = await parseCommandLine(argv, readVersion, io.stdout.columns);
     if (outcome.kind === 'error') throw new CliError('USAGE', outcome.message);
     if (outcome.kind === 'text') {
       if (outcome.text) io.stdout.write(`${outcome.text}\n`);

@@ -51,15 +51,18 @@ describe('parseWithoutOptions', () => {
 
 describe('parseCommandLine', () => {
   it('answers help and the version without parsing', async () => {
-    await expect(parseCommandLine(['token', 'issue', '--help'], '9.9.9')).resolves.toMatchObject({
+    await expect(parseCommandLine(['token', 'issue', '--help'], () => '9.9.9')).resolves.toMatchObject({
       kind: 'text',
       text: expect.stringContaining('acs-identity token issue'),
     });
-    await expect(parseCommandLine(['--version'], '9.9.9')).resolves.toEqual({ kind: 'text', text: '9.9.9' });
+    await expect(parseCommandLine(['--version'], () => '9.9.9')).resolves.toEqual({
+      kind: 'text',
+      text: '9.9.9',
+    });
   });
 
   it('reports yargs errors for everything else', async () => {
-    await expect(parseCommandLine(['user', 'frobnicate'], '1')).resolves.toEqual({
+    await expect(parseCommandLine(['user', 'frobnicate'], () => '1')).resolves.toEqual({
       kind: 'error',
       message: 'Unknown argument: frobnicate',
     });

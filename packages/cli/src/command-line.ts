@@ -49,15 +49,16 @@ export function parseWithoutOptions(argv: readonly string[]): ParseOutcome | und
 
 /**
  * Reads a command line without running anything. Help, the version and option-free command lines are answered from
- * the typed definition; everything else is parsed by yargs, which is loaded only then.
+ * the typed definition; everything else is parsed by yargs, which is loaded only then. `version` is called only for
+ * `--version` (it reads package.json).
  */
 export async function parseCommandLine(
   argv: readonly string[],
-  version: string,
+  version: () => string,
   columns: number | undefined = undefined,
 ): Promise<ParseOutcome> {
   if (wantsHelp(argv)) return { kind: 'text', text: renderHelp(helpTarget(argv), helpWidth(columns)) };
-  if (wantsVersion(argv)) return { kind: 'text', text: version };
+  if (wantsVersion(argv)) return { kind: 'text', text: version() };
   const direct = parseWithoutOptions(argv);
   if (direct) return direct;
   const { parseWithYargs } = await import('./parser.js');

@@ -9,6 +9,7 @@ import {
   type CommandSpec,
   GLOBAL_OPTIONS,
   type OptionSpec,
+  positionalUsage,
   TOOL_SUMMARY,
 } from './options.js';
 
@@ -190,11 +191,7 @@ function commandsRows(path: readonly string[]): Row[] {
 
 function commandHelp(spec: CommandSpec, width: number): string {
   const id = spec.path.join(' ');
-  const positional = spec.positional
-    ? spec.positional.optional
-      ? ` [${spec.positional.name}]`
-      : ` <${spec.positional.name}>`
-    : '';
+  const positional = positionalUsage(spec);
   const list: Section[] = [];
   if (spec.positional) {
     list.push({

@@ -23,13 +23,13 @@ describe('options', () => {
 
   it('parses three-word commands with az short flags', async () => {
     expect(
-      await parseCommandLine(['resource', 'identity', 'show', '-n', 'acs', '-g', 'rg'], '1'),
+      await parseCommandLine(['resource', 'identity', 'show', '-n', 'acs', '-g', 'rg'], () => '1'),
     ).toMatchObject({
       kind: 'command',
       id: 'resource identity show',
       args: { name: 'acs', 'resource-group': 'rg' },
     });
-    expect(await parseCommandLine(['emulator', 'role'], '1')).toMatchObject({
+    expect(await parseCommandLine(['emulator', 'role'], () => '1')).toMatchObject({
       kind: 'error',
       message: expect.stringContaining('emulator role assign'),
     });
@@ -40,7 +40,7 @@ describe('help text', () => {
   it.each(COMMANDS.map((c) => [c.path.join(' '), c] as const))(
     'of %s lists every option with its description',
     async (_, command) => {
-      const outcome = await parseCommandLine([...command.path, '--help'], '1');
+      const outcome = await parseCommandLine([...command.path, '--help'], () => '1');
       expect(outcome.kind).toBe('text');
       const text = outcome.kind === 'text' ? outcome.text.replace(/\s+/g, ' ') : '';
       expect(text).toContain(command.summary);
@@ -56,7 +56,7 @@ describe('parseCommandLine', () => {
   it('collects space separated scopes like az', async () => {
     const outcome = await parseCommandLine(
       ['token', 'issue', '--scope', 'chat', 'voip', '--user', '8:acs:x'],
-      '1',
+      () => '1',
     );
     expect(outcome).toMatchObject({
       kind: 'command',
@@ -66,20 +66,20 @@ describe('parseCommandLine', () => {
   });
 
   it('refuses an option given twice', async () => {
-    expect(await parseCommandLine(['user', 'delete', '--user', 'a', '--user', 'b'], '1')).toEqual({
+    expect(await parseCommandLine(['user', 'delete', '--user', 'a', '--user', 'b'], () => '1')).toEqual({
       kind: 'error',
       message: '--user was given more than once; give it once',
     });
   });
 
   it('keeps raw ids that look like numbers as strings', async () => {
-    expect(await parseCommandLine(['identifier', 'parse', '4:+1234'], '1')).toMatchObject({
+    expect(await parseCommandLine(['identifier', 'parse', '4:+1234'], () => '1')).toMatchObject({
       args: { 'raw-id': '4:+1234' },
     });
   });
 
   it('defaults the output to json', async () => {
-    expect(await parseCommandLine(['identifier', 'parse', 'x'], '1')).toMatchObject({
+    expect(await parseCommandLine(['identifier', 'parse', 'x'], () => '1')).toMatchObject({
       args: { output: 'json' },
     });
   });

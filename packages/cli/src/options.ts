@@ -616,6 +616,12 @@ export const GATEWAY_START = {
   examples: [['acs-identity gateway start --dev', 'Gateway on the local emulator with dev sign-in']],
 } as const satisfies CommandSpec;
 
+/** The positional argument as usage lines and yargs write it, with its leading space: ` <raw-id>`, ` [token]`, or ''. */
+export function positionalUsage(spec: CommandSpec): string {
+  if (!spec.positional) return '';
+  return spec.positional.optional ? ` [${spec.positional.name}]` : ` <${spec.positional.name}>`;
+}
+
 /** Every leaf command, in help order. */
 export const COMMANDS = [
   USER_CREATE,

@@ -12,6 +12,7 @@ import {
   type CommandSpec,
   GLOBAL_OPTIONS,
   type OptionSpec,
+  positionalUsage,
 } from './options.js';
 
 /**
@@ -69,11 +70,7 @@ function addCommand(
   select: (id: CommandId, args: Record<string, unknown>) => void,
 ): Argv {
   const leaf = spec.path[spec.path.length - 1] as string;
-  const positional = spec.positional
-    ? spec.positional.optional
-      ? ` [${spec.positional.name}]`
-      : ` <${spec.positional.name}>`
-    : '';
+  const positional = positionalUsage(spec);
   const id = spec.path.join(' ') as CommandId;
   return y.command(
     `${leaf}${positional}`,
