@@ -48,18 +48,16 @@ export async function loadIssue(info, userId, { durationSeconds, connections, ra
 export async function pacedIssue(info, userId, { rate, durationSeconds, connections, warmupSeconds = 2 }) {
   const agent = new Agent({ keepAlive: true, maxSockets: connections, ca: readFileSync(info.caCertFile) });
   const pathAndQuery = `/identities/${encodeURIComponent(userId)}/:issueAccessToken?${API}`;
-  const load = (seconds) =>
-    pacedLoad({
+  try {
+    return await pacedLoad({
       rate,
-      seconds,
+      seconds: durationSeconds,
+      warmupSeconds,
       start: async () => {
         const res = await signedRequest(info, 'POST', pathAndQuery, { scopes: ['chat'] }, { agent });
         if (res.status !== 200) throw new Error(`issue answered ${res.status}`);
       },
     });
-  try {
-    await load(warmupSeconds);
-    return await load(durationSeconds);
   } finally {
     agent.destroy();
   }

@@ -52,18 +52,16 @@ async function pacedGatewayIssue(
   const agent = new HttpAgent({ keepAlive: true, maxSockets: connections });
   const body = JSON.stringify({ query: ISSUE_MUTATION, variables: { u: userId } });
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` };
-  const load = (seconds) =>
-    pacedLoad({
+  try {
+    return await pacedLoad({
       rate,
-      seconds,
+      seconds: durationSeconds,
+      warmupSeconds,
       start: async () => {
         const { status, text } = await post(gatewayInfo.graphqlUrl, agent, headers, body);
         if (status !== 200 || JSON.parse(text).errors) throw new Error(`gateway answered ${status}`);
       },
     });
-  try {
-    await load(warmupSeconds);
-    return await load(durationSeconds);
   } finally {
     agent.destroy();
   }

@@ -5,9 +5,11 @@ import { setTimeout as delay } from 'node:timers/promises';
 /**
  * Calls `start(i)` `rate` times a second for `seconds`, evenly spaced, then waits for every call to settle. Returns
  * each call's latency in ms, counted from when it was due (so the generator's own lateness counts against the
- * server rather than hiding queueing), and the number of calls that rejected with their first messages.
+ * server rather than hiding queueing), and the number of calls that rejected with their first messages. With
+ * `warmupSeconds`, a first phase at the same rate opens connections and warms the JIT and is not counted.
  */
-export async function pacedLoad({ rate, seconds, start }) {
+export async function pacedLoad({ rate, seconds, start, warmupSeconds = 0 }) {
+  if (warmupSeconds > 0) await pacedLoad({ rate, seconds: warmupSeconds, start });
   const latencies = [];
   const failures = { count: 0, first: [] };
   const inFlight = new Set();
