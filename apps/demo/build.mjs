@@ -3,7 +3,6 @@
 // API paths to a running demo server (`npm start`), at DEMO_API_URL (default http://127.0.0.1:3000).
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build, createServer } from 'vite';
 
@@ -43,8 +42,8 @@ if (process.argv.includes('--dev')) {
 } else {
   rmSync(new URL('./dist/', import.meta.url), { recursive: true, force: true });
   await build(config);
-  const tscBin = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const tsc = spawnSync(process.execPath, [tscBin, '-p', 'tsconfig.server.json'], {
+  // `tsc` is on PATH under `npm run` (node_modules/.bin).
+  const tsc = spawnSync('tsc', ['-p', 'tsconfig.server.json'], {
     cwd: here,
     stdio: 'inherit',
   });

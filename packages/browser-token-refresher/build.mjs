@@ -2,7 +2,6 @@
 // `node build.mjs --watch` rebuilds the bundle on change.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 
@@ -27,10 +26,8 @@ if (watch) {
 } else {
   rmSync('dist', { recursive: true, force: true });
   await esbuild.build(options);
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--emitDeclarationOnly'], {
-    stdio: 'inherit',
-  });
+  // `tsc` is on PATH under `npm run` (node_modules/.bin); TypeScript 7 exports no `bin/tsc` subpath.
+  execFileSync('tsc', ['-p', 'tsconfig.build.json', '--emitDeclarationOnly'], { stdio: 'inherit' });
   const code = readFileSync('dist/index.js');
   console.log(
     `dist/index.js: ${code.length} bytes minified, ${gzipSync(code, { level: 9 }).length} bytes gzipped`,
