@@ -19,6 +19,8 @@ describe('CliError', () => {
       THROTTLED: 1,
       SERVICE_UNAVAILABLE: 1,
       UNEXPECTED: 1,
+      INVALID_OPTIONS: 2,
+      PORT_IN_USE: 1,
       USAGE: 2,
       CONFIRMATION_REQUIRED: 2,
       CANCELLED: 1,

@@ -1,17 +1,10 @@
 /**
- * The data-plane api-versions of the ACS Identity service and what each one adds (reference section 1).
+ * What each data-plane api-version of the ACS Identity service adds (reference section 1). The versions themselves are
+ * in `vocabulary.ts`.
  *
  * Isomorphic: no Node built-ins.
  */
-import { TOKEN_SCOPES, type TokenScope } from './scopes.js';
-
-/** Supported api-versions, oldest first. */
-export const API_VERSIONS = ['2021-03-07', '2022-06-01', '2022-10-01', '2023-10-01'] as const;
-
-export type ApiVersion = (typeof API_VERSIONS)[number];
-
-/** The api-version the JS SDK 1.3.x sends by default. */
-export const DEFAULT_API_VERSION: ApiVersion = '2023-10-01';
+import { API_VERSIONS, type ApiVersion, SCOPE_SINCE, TOKEN_SCOPES, type TokenScope } from './vocabulary.js';
 
 export function isApiVersion(s: unknown): s is ApiVersion {
   return (API_VERSIONS as readonly unknown[]).includes(s);
@@ -30,7 +23,7 @@ export interface ApiVersionFeatures {
 /** The features of `version` (versions compare as dates: `YYYY-MM-DD`). */
 export function apiVersionFeatures(version: ApiVersion): ApiVersionFeatures {
   return {
-    scopes: TOKEN_SCOPES.filter((scope) => (scope.includes('.') ? '2023-10-01' : '2021-03-07') <= version),
+    scopes: TOKEN_SCOPES.filter((scope) => SCOPE_SINCE[scope] <= version),
     expiresInMinutes: version >= '2022-10-01',
     teamsExchange: version >= '2022-06-01',
   };

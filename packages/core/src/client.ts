@@ -10,12 +10,13 @@ import {
 } from '@azure/communication-identity';
 import { AzureKeyCredential, type KeyCredential, type TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import { type ApiVersion, apiVersionFeatures, DEFAULT_API_VERSION, isApiVersion } from './api-versions.js';
+import { apiVersionFeatures, isApiVersion } from './api-versions.js';
 import { isLoopbackHost, normalizeEndpoint, parseConnectionString } from './connection-string.js';
 import { AcsIdentityError, redactSecrets, toAcsIdentityError } from './errors.js';
 import { assertCommunicationUserId } from './identifiers.js';
 import { validateTokenLifetime } from './lifetimes.js';
-import { parseScopes, type TokenScope } from './scopes.js';
+import { parseScopes } from './scopes.js';
+import { type ApiVersion, DEFAULT_API_VERSION, type TokenScope } from './vocabulary.js';
 
 /** One HTTP request made by an {@link IdentityClient}, as given to {@link IdentityClientOptions.logger}. */
 export interface IdentityRequestLogEntry {

@@ -4,6 +4,7 @@
 import { isApiVersion } from './api-versions.js';
 import type { IdentityClientOptions } from './client.js';
 import { AcsIdentityError } from './errors.js';
+import { API_VERSIONS, ENV } from './vocabulary.js';
 
 /**
  * Reads client options from the environment:
@@ -24,21 +25,21 @@ export function identityClientOptionsFromEnv(
     const value = env[name]?.trim();
     return value ? value : undefined;
   };
-  const connectionString = get('AZURE_COMMUNICATION_CONNECTION_STRING');
-  const endpoint = get('AZURE_COMMUNICATION_ENDPOINT');
+  const connectionString = get(ENV.connectionString);
+  const endpoint = get(ENV.endpoint);
   if (!connectionString && !endpoint) return undefined;
   const options: IdentityClientOptions = connectionString
     ? { connectionString }
     : { endpoint: endpoint as string };
-  const caCertFile = get('ACS_IDENTITY_CA_CERT_FILE');
+  const caCertFile = get(ENV.caCertFile);
   if (caCertFile) options.caCertFile = caCertFile;
-  const apiVersion = get('ACS_IDENTITY_API_VERSION');
+  const apiVersion = get(ENV.apiVersion);
   if (apiVersion) {
     if (!isApiVersion(apiVersion)) {
       throw new AcsIdentityError(
         'INVALID_INPUT',
-        `ACS_IDENTITY_API_VERSION ${JSON.stringify(apiVersion.slice(0, 40))} is not supported. Supported: 2021-03-07, 2022-06-01, 2022-10-01, 2023-10-01.`,
-        { target: 'ACS_IDENTITY_API_VERSION' },
+        `${ENV.apiVersion} ${JSON.stringify(apiVersion.slice(0, 40))} is not supported. Supported: ${API_VERSIONS.join(', ')}.`,
+        { target: ENV.apiVersion },
       );
     }
     options.apiVersion = apiVersion;

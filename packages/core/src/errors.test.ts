@@ -1,12 +1,7 @@
 import { RestError } from '@azure/core-rest-pipeline';
 import { describe, expect, it } from 'vitest';
-import {
-  AcsIdentityError,
-  ERROR_CODES,
-  isAcsIdentityError,
-  redactSecrets,
-  toAcsIdentityError,
-} from './errors.js';
+import { AcsIdentityError, isAcsIdentityError, redactSecrets, toAcsIdentityError } from './errors.js';
+import { ERROR_CODES } from './vocabulary.js';
 
 function restError(status: number, body?: unknown, headers: Record<string, string> = {}): RestError {
   const bodyAsText = body === undefined ? '' : JSON.stringify(body);

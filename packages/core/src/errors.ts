@@ -5,20 +5,7 @@
  * Isomorphic: no Node built-ins.
  */
 
-/** Every code an {@link AcsIdentityError} can carry. Closed: callers may switch over it exhaustively. */
-export const ERROR_CODES = [
-  'INVALID_INPUT',
-  'NOT_CONFIGURED',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'IDENTITY_NOT_OWNED',
-  'THROTTLED',
-  'SERVICE_UNAVAILABLE',
-  'UNEXPECTED',
-] as const;
-
-export type AcsIdentityErrorCode = (typeof ERROR_CODES)[number];
+import { type AcsIdentityErrorCode, ERROR_CODES } from './vocabulary.js';
 
 /** Extra facts an {@link AcsIdentityError} may carry. */
 export interface AcsIdentityErrorOptions {

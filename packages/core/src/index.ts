@@ -2,19 +2,10 @@
  * @acs-identity/core, isomorphic entry: identifier kinds, scopes, lifetimes, api-versions, typed errors and token
  * reading. No Node built-ins: safe to bundle for the browser.
  */
-export {
-  API_VERSIONS,
-  type ApiVersion,
-  type ApiVersionFeatures,
-  apiVersionFeatures,
-  DEFAULT_API_VERSION,
-  isApiVersion,
-} from './api-versions.js';
+export { type ApiVersionFeatures, apiVersionFeatures, isApiVersion } from './api-versions.js';
 export {
   AcsIdentityError,
-  type AcsIdentityErrorCode,
   type AcsIdentityErrorOptions,
-  ERROR_CODES,
   isAcsIdentityError,
   redactSecrets,
   toAcsIdentityError,
@@ -39,14 +30,21 @@ export {
   type TeamsExtensionUserKind,
   type UnknownIdentifierKind,
 } from './identifiers.js';
-export { TOKEN_LIFETIME, validateTokenLifetime } from './lifetimes.js';
+export { validateTokenLifetime } from './lifetimes.js';
+export { isTokenScope, parseScope, parseScopes, SCOPE_DETAILS, type ScopeDetails } from './scopes.js';
+export { type DecodedAccessToken, decodeAccessToken, formatServiceTimestamp } from './tokens.js';
 export {
-  isTokenScope,
-  parseScope,
-  parseScopes,
-  SCOPE_DETAILS,
-  type ScopeDetails,
+  type AcsIdentityErrorCode,
+  API_VERSIONS,
+  type ApiVersion,
+  DEFAULT_API_VERSION,
+  DEFAULT_DATA_DIR,
+  EMULATOR_INFO_FILE,
+  ENV,
+  ERROR_CODES,
+  SCOPE_SERVICE_NAMES,
+  SCOPE_SINCE,
+  TOKEN_LIFETIME,
   TOKEN_SCOPES,
   type TokenScope,
-} from './scopes.js';
-export { type DecodedAccessToken, decodeAccessToken, formatServiceTimestamp } from './tokens.js';
+} from './vocabulary.js';

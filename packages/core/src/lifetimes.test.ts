@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TOKEN_LIFETIME, validateTokenLifetime } from './lifetimes.js';
+import { validateTokenLifetime } from './lifetimes.js';
+import { TOKEN_LIFETIME } from './vocabulary.js';
 
 describe('validateTokenLifetime', () => {
   it('has the service bounds and default', () => {

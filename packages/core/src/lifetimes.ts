@@ -4,8 +4,7 @@
  * Isomorphic: no Node built-ins.
  */
 import { AcsIdentityError, describeInput } from './errors.js';
-
-export const TOKEN_LIFETIME = { minMinutes: 60, maxMinutes: 1440, defaultMinutes: 1440 } as const;
+import { TOKEN_LIFETIME } from './vocabulary.js';
 
 /**
  * Returns `minutes` as a number when it is a whole number of minutes within [60, 1440] (a string of digits is

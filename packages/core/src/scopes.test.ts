@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { API_VERSIONS, apiVersionFeatures, DEFAULT_API_VERSION, isApiVersion } from './api-versions.js';
-import { isTokenScope, parseScope, parseScopes, SCOPE_DETAILS, TOKEN_SCOPES } from './scopes.js';
+import { apiVersionFeatures, isApiVersion } from './api-versions.js';
+import { isTokenScope, parseScope, parseScopes, SCOPE_DETAILS } from './scopes.js';
+import { API_VERSIONS, DEFAULT_API_VERSION, TOKEN_SCOPES } from './vocabulary.js';
 
 describe('parseScope', () => {
   it.each([

@@ -4,27 +4,28 @@
  *
  * Isomorphic: no Node built-ins.
  */
-import type { ApiVersion } from './api-versions.js';
 import { AcsIdentityError, describeInput } from './errors.js';
-
-/** Every token scope, in the service's documentation order. */
-export const TOKEN_SCOPES = ['chat', 'voip', 'chat.join', 'chat.join.limited', 'voip.join'] as const;
-
-export type TokenScope = (typeof TOKEN_SCOPES)[number];
+import {
+  type ApiVersion,
+  SCOPE_SERVICE_NAMES,
+  SCOPE_SINCE,
+  TOKEN_SCOPES,
+  type TokenScope,
+} from './vocabulary.js';
 
 export interface ScopeDetails {
   /** The api-version that introduced the scope. */
   since: ApiVersion;
   /** The name in SDK enums and in upper-case user input. */
-  enumName: 'CHAT' | 'VOIP' | 'CHAT_JOIN' | 'CHAT_JOIN_LIMITED' | 'VOIP_JOIN';
+  enumName: (typeof SCOPE_SERVICE_NAMES)[TokenScope];
   description: string;
   capabilities: readonly string[];
 }
 
 export const SCOPE_DETAILS: Readonly<Record<TokenScope, ScopeDetails>> = {
   chat: {
-    since: '2021-03-07',
-    enumName: 'CHAT',
+    since: SCOPE_SINCE['chat'],
+    enumName: SCOPE_SERVICE_NAMES['chat'],
     description: 'Full chat access.',
     capabilities: [
       'create threads',
@@ -37,26 +38,26 @@ export const SCOPE_DETAILS: Readonly<Record<TokenScope, ScopeDetails>> = {
     ],
   },
   voip: {
-    since: '2021-03-07',
-    enumName: 'VOIP',
+    since: SCOPE_SINCE['voip'],
+    enumName: SCOPE_SERVICE_NAMES['voip'],
     description: 'Start and join calls.',
     capabilities: ['start calls', 'join calls'],
   },
   'chat.join': {
-    since: '2023-10-01',
-    enumName: 'CHAT_JOIN',
+    since: SCOPE_SINCE['chat.join'],
+    enumName: SCOPE_SERVICE_NAMES['chat.join'],
     description: 'Take part in existing chat threads; cannot create or delete threads.',
     capabilities: ['add participants', 'remove participants', 'read messages', 'send messages'],
   },
   'chat.join.limited': {
-    since: '2023-10-01',
-    enumName: 'CHAT_JOIN_LIMITED',
+    since: SCOPE_SINCE['chat.join.limited'],
+    enumName: SCOPE_SERVICE_NAMES['chat.join.limited'],
     description: 'Read and send messages in existing chat threads only.',
     capabilities: ['read messages', 'send messages'],
   },
   'voip.join': {
-    since: '2023-10-01',
-    enumName: 'VOIP_JOIN',
+    since: SCOPE_SINCE['voip.join'],
+    enumName: SCOPE_SERVICE_NAMES['voip.join'],
     description: 'Join only the calls the user is invited to (Rooms); cannot start a call.',
     capabilities: ['join invited calls'],
   },

@@ -118,6 +118,9 @@ export function toGatewayError(e: unknown): GatewayError {
             cause: e,
           },
         );
+      case 'INVALID_OPTIONS':
+        return new GatewayError('INVALID_CONFIGURATION', e.message, withField);
+      case 'PORT_IN_USE':
       case 'UNEXPECTED':
         return new GatewayError('INTERNAL_SERVER_ERROR', 'Unexpected error.', { cause: e });
       default: {

@@ -1,0 +1,6 @@
+/**
+ * @acs-identity/core/server: what every server and long-running program of this project shares. Node only; loads
+ * neither the Azure SDK nor anything else heavy, so a program can use it on its fast path.
+ */
+export { type ListeningAddress, type ListenOptions, listen } from './listen.js';
+export { onStopSignals, STOP_SIGNALS, type StopSignal } from './signals.js';
