@@ -31,6 +31,15 @@ export {
   type UnknownIdentifierKind,
 } from './identifiers.js';
 export { validateTokenLifetime } from './lifetimes.js';
+export {
+  type OptionDefinition,
+  type OptionKind,
+  type OptionTable,
+  optionsMarkdownTable,
+  parseOptionText,
+  parsers,
+  resolveOptions,
+} from './option-table.js';
 export { isTokenScope, parseScope, parseScopes, SCOPE_DETAILS, type ScopeDetails } from './scopes.js';
 export { type DecodedAccessToken, decodeAccessToken, formatServiceTimestamp } from './tokens.js';
 export {
