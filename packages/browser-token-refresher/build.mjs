@@ -16,6 +16,8 @@ const options = {
   minify: true,
   sourcemap: 'external',
   legalComments: 'none',
+  // Members named `_x` are internal (see src/refresher.ts): their names are shortened.
+  mangleProps: /^_/,
   logLevel: 'warning',
 };
 

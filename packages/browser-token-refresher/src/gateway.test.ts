@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { TokenRefresherEnvironment } from './environment.js';
 import type { TokenRefresherError } from './errors.js';
 import { gatewaySource } from './gateway.js';
-import { normalizeOptions, type TokenRefresherEnvironment } from './options.js';
+import { normalizeOptions } from './options.js';
 
 const answer = (body: unknown, init: ResponseInit = {}) =>
   new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' }, ...init });
@@ -100,13 +101,20 @@ describe('gatewaySource', () => {
   it('keeps the GraphQL error message and the Retry-After delay', async () => {
     const { call } = source(() =>
       answer(
-        { errors: [{ message: 'Too many requests.', extensions: { code: 'RATE_LIMITED' } }] },
+        { errors: [{ message: 'Too many requests.', extensions: { code: 'THROTTLED' } }] },
         { status: 429, headers: { 'retry-after': '7' } },
       ),
     );
     const e = await failure(call());
     expect(e).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryAfterMs: 7000 });
     expect(e.message).toMatchInlineSnapshot(`"The token service answered 429: Too many requests."`);
+  });
+
+  it('waits as long as a THROTTLED error’s retryAfter says when there is no Retry-After header', async () => {
+    const { call } = source(() =>
+      answer({ errors: [{ message: 'Slow down.', extensions: { code: 'THROTTLED', retryAfter: 3 } }] }),
+    );
+    expect(await failure(call())).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryAfterMs: 3000 });
   });
 
   it('reports an unreachable gateway as SERVICE_UNAVAILABLE without leaking the authorization', async () => {

@@ -1,5 +1,6 @@
+import type { TokenRefresherEnvironment } from './environment.js';
 import { FATAL, TokenRefresherError } from './errors.js';
-import type { FetchToken, TokenRefresherEnvironment } from './options.js';
+import type { FetchToken } from './token.js';
 
 const QUERY =
   'mutation($s:[TokenScope!]!,$m:Int){issueMyToken(scopes:$s,expiresInMinutes:$m){token expiresOn serverTime}}';
@@ -11,8 +12,10 @@ interface GraphQLAnswer {
 
 /**
  * A token source calling the acs-identity gateway's `issueMyToken` mutation. 401/403, `UNAUTHENTICATED`,
- * `FORBIDDEN` and `BAD_USER_INPUT` become fatal errors; everything else is retried. The server time comes from the
- * answer's `serverTime`, else from the `Date` header (readable same-origin, or cross-origin when exposed).
+ * `FORBIDDEN` and `BAD_USER_INPUT` become fatal errors; everything else is retried. A throttled request (429,
+ * GraphQL `THROTTLED`) is retried no earlier than the `Retry-After` header, or the error's `extensions.retryAfter`
+ * (seconds), says. The server time comes from the answer's `serverTime`, else from the `Date` header (readable
+ * same-origin, or cross-origin when exposed).
  */
 export function gatewaySource(
   url: string,
@@ -55,10 +58,6 @@ export function gatewaySource(
         { status, retryAfterMs: retryAfter },
       );
     }
-    return {
-      token: t.token,
-      expiresOn: t.expiresOn,
-      serverTime: t.serverTime ?? res.headers.get('date') ?? undefined,
-    };
+    return { ...t, serverTime: t.serverTime ?? res.headers.get('date') ?? undefined };
   };
 }

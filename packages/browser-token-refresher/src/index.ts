@@ -2,6 +2,21 @@
  * @acs-identity/browser-token-refresher: a zero-dependency `CommunicationTokenCredential` for browsers that keeps ACS
  * tokens fresh across tabs, sleep and network loss.
  */
+export type {
+  AbortSignalLike,
+  AccessToken,
+  GetTokenOptions,
+  TokenRefresher,
+  TokenRefresherEvents,
+  TokenRefresherState,
+} from './credential.js';
+export type {
+  BroadcastChannelLike,
+  EventTargetLike,
+  LockManagerLike,
+  ResponseLike,
+  TokenRefresherEnvironment,
+} from './environment.js';
 export {
   isTokenRefresherError,
   TokenRefresherError,
@@ -9,22 +24,6 @@ export {
   type TokenRefresherErrorOptions,
   toTokenRefresherError,
 } from './errors.js';
-export type {
-  BroadcastChannelLike,
-  EventTargetLike,
-  FetchToken,
-  LockManagerLike,
-  ResponseLike,
-  TokenRefresherEnvironment,
-  TokenRefresherOptions,
-  TokenResponse,
-} from './options.js';
-export {
-  type AbortSignalLike,
-  type AccessToken,
-  createTokenRefresher,
-  type GetTokenOptions,
-  type TokenRefresher,
-  type TokenRefresherEvents,
-  type TokenRefresherState,
-} from './refresher.js';
+export type { TokenRefresherOptions } from './options.js';
+export { createTokenRefresher } from './refresher.js';
+export type { FetchToken, TokenResponse } from './token.js';

@@ -1,6 +1,8 @@
+import { SCOPE_SERVICE_NAMES, TOKEN_LIFETIME, TOKEN_SCOPES } from '@acs-identity/core/vocabulary';
 import { describe, expect, it } from 'vitest';
 import type { TokenRefresherError } from './errors.js';
-import { normalizeOptions, type TokenRefresherOptions, toHeldToken } from './options.js';
+import { normalizeOptions, type TokenRefresherOptions } from './options.js';
+import { toHeldToken } from './token.js';
 
 function message(options: unknown): string {
   try {
@@ -33,6 +35,37 @@ describe('normalizeOptions', () => {
       scopes: ['chat.join', 'VOIP_JOIN', 'Chat.Join.Limited', 'chat.join'],
     });
     expect(o.scopes).toEqual(['CHAT_JOIN', 'VOIP_JOIN', 'CHAT_JOIN_LIMITED']);
+  });
+
+  it('accepts every scope of the vocabulary, written either way, and asks for it by its service name', () => {
+    for (const scope of TOKEN_SCOPES) {
+      const name = SCOPE_SERVICE_NAMES[scope];
+      expect(normalizeOptions({ url: '/graphql', scopes: [scope] }).scopes).toEqual([name]);
+      expect(normalizeOptions({ url: '/graphql', scopes: [name.toLowerCase()] }).scopes).toEqual([name]);
+    }
+  });
+
+  it('accepts exactly the whole-number lifetimes the service allows', () => {
+    const { minMinutes: min, maxMinutes: max } = TOKEN_LIFETIME;
+    const accepted = (minutes: number) => {
+      try {
+        normalizeOptions({ url: '/graphql', expiresInMinutes: minutes });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect([min - 1, min, min + 1, 720, max - 1, max, max + 1].map(accepted)).toEqual([
+      false,
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]);
+    for (const minutes of [-1, 0, 59.5, 60.5, Number.NaN, Infinity])
+      expect(accepted(minutes), String(minutes)).toBe(false);
   });
 
   it('derives the tab-sharing channel from the gateway URL, scopes and lifetime', () => {
@@ -97,6 +130,17 @@ describe('toHeldToken', () => {
         exp,
         srv: exp - 3600_000,
       });
+    }
+  });
+
+  it('reads the expiry from the token itself, also when its claims hold non-ASCII text', () => {
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    for (const claims of [
+      { exp: 1767261600 },
+      { exp: 1767261600, skypeid: 'acs:é~?>', acsScope: 'chat,voip' },
+    ]) {
+      const token = `${b64({ alg: 'RS256', kid: 'k' })}.${b64(claims)}.c2ln`;
+      expect(toHeldToken(token)).toEqual({ token, exp: 1767261600_000, srv: undefined });
     }
   });
 

@@ -1,67 +1,13 @@
-import { readTokenExpiry, toScopeEnumNames, validateLifetime } from './core.js';
+import {
+  SCOPE_SERVICE_NAMES,
+  TOKEN_LIFETIME,
+  TOKEN_SCOPES,
+  type TokenScope,
+} from '@acs-identity/core/vocabulary';
+import { browserEnvironment, type TokenRefresherEnvironment } from './environment.js';
 import { TokenRefresherError } from './errors.js';
 import { gatewaySource } from './gateway.js';
-
-/** What a custom token source may return: the token alone (its expiry is read from the JWT), or with times. */
-export type TokenResponse =
-  | string
-  | {
-      token: string;
-      /** When the token expires. @default the token's `exp` claim */
-      expiresOn?: Date | string | number | undefined;
-      /** The server's clock when it answered, to correct the local clock's skew. @default no correction */
-      serverTime?: Date | string | number | undefined;
-    };
-
-/** A custom token source. Honour `signal` (it fires on `dispose()`); throw an error with `status` 401/403 to stop. */
-export type FetchToken = (options: { signal: AbortSignal }) => Promise<TokenResponse>;
-
-/** Minimal event-target shape used for `window`, `document` and abort signals. */
-export interface EventTargetLike {
-  addEventListener(type: string, listener: () => void): void;
-  removeEventListener(type: string, listener: () => void): void;
-}
-
-/** The subset of the Web Locks API used for leader election. */
-export interface LockManagerLike {
-  request(name: string, options: { signal: AbortSignal }, callback: () => Promise<void>): Promise<unknown>;
-}
-
-/** The subset of `BroadcastChannel` used to share tokens between tabs. */
-export interface BroadcastChannelLike {
-  postMessage(message: unknown): void;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  close(): void;
-}
-
-/** The subset of a `fetch` `Response` that is read. */
-export interface ResponseLike {
-  readonly status: number;
-  readonly headers: { get(name: string): string | null };
-  json(): Promise<unknown>;
-}
-
-/** Everything the refresher takes from its surroundings; each part can be replaced, e.g. by tests. */
-export interface TokenRefresherEnvironment {
-  /** Wall clock in milliseconds. @default Date.now */
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-  /** A number in [0, 1) for jitter. @default Math.random */
-  random(): number;
-  fetch(
-    url: string,
-    init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal },
-  ): Promise<ResponseLike>;
-  /** Receives `focus`, `online`, `pageshow` and `pagehide`. @default globalThis when it is an event target */
-  window: EventTargetLike | undefined;
-  /** Receives `visibilitychange`. @default globalThis.document */
-  document: (EventTargetLike & { readonly visibilityState: string }) | undefined;
-  /** Web Locks for leader election; `undefined` falls back to BroadcastChannel messages. @default navigator.locks */
-  locks: LockManagerLike | undefined;
-  /** `undefined` turns tab sharing off. @default globalThis.BroadcastChannel */
-  BroadcastChannel: (new (name: string) => BroadcastChannelLike) | undefined;
-}
+import type { FetchToken } from './token.js';
 
 export interface TokenRefresherOptions {
   /**
@@ -105,14 +51,6 @@ export interface TokenRefresherOptions {
   environment?: Partial<TokenRefresherEnvironment>;
 }
 
-/** A token as held internally: `exp` is on the server's clock. */
-export interface HeldToken {
-  token: string;
-  exp: number;
-  /** Server time when it was fetched (absent when the source gave none). */
-  srv?: number | undefined;
-}
-
 /** The timing options and their defaults, validated alike. */
 const TIMINGS = {
   refreshBeforeMs: 600_000,
@@ -135,20 +73,39 @@ function invalid(message: string): never {
   throw new TokenRefresherError('INVALID_OPTIONS', `createTokenRefresher: ${message}.`);
 }
 
+/**
+ * Turns scopes as users write them (`chat`, `chat.join`, `VOIP_JOIN`, any case) into the service's names, which are
+ * the gateway's GraphQL enum values, without duplicates.
+ */
+function toServiceNames(scopes: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const s of scopes) {
+    const name = String(s).trim().toLowerCase().replace(/_/g, '.') as TokenScope;
+    if (!TOKEN_SCOPES.includes(name)) invalid(`unknown scope "${s}" (valid: ${TOKEN_SCOPES.join(', ')})`);
+    out.add(SCOPE_SERVICE_NAMES[name]);
+  }
+  if (!out.size) invalid('at least one scope is required');
+  return [...out];
+}
+
+/** Accepts a whole number of minutes within the service's lifetime bounds. */
+function validateLifetime(minutes: unknown): number {
+  const { minMinutes: min, maxMinutes: max } = TOKEN_LIFETIME;
+  if (!Number.isInteger(minutes) || (minutes as number) < min || (minutes as number) > max) {
+    invalid(`expiresInMinutes must be a whole number in [${min}, ${max}], got ${minutes}`);
+  }
+  return minutes as number;
+}
+
 /** Resolves defaults and validates options; throws `INVALID_OPTIONS` saying what to fix. */
 export function normalizeOptions(options: TokenRefresherOptions): NormalizedOptions {
   const { url, fetchToken, channelName } = options ?? {};
   if (!url === !fetchToken) {
     invalid('pass either { url } (the gateway GraphQL endpoint) or { fetchToken } (an async function)');
   }
-  let scopes: string[] = [];
-  let expiresInMinutes: number | undefined;
-  try {
-    scopes = toScopeEnumNames(options.scopes ?? ['chat', 'voip']);
-    if (options.expiresInMinutes !== undefined) expiresInMinutes = validateLifetime(options.expiresInMinutes);
-  } catch (e) {
-    invalid((e as Error).message);
-  }
+  const scopes = toServiceNames(options.scopes ?? ['chat', 'voip']);
+  const minutes =
+    options.expiresInMinutes === undefined ? undefined : validateLifetime(options.expiresInMinutes);
   const timings = { ...TIMINGS };
   for (const key in timings) {
     const k = key as keyof typeof TIMINGS;
@@ -165,57 +122,16 @@ export function normalizeOptions(options: TokenRefresherOptions): NormalizedOpti
   }
   const jitter = options.jitter ?? 0.05;
   if (!(jitter >= 0 && jitter < 1)) invalid(`jitter must be in [0, 1), got ${jitter}`);
-  const g = globalThis as unknown as {
-    document?: TokenRefresherEnvironment['document'];
-    navigator?: { locks?: LockManagerLike };
-    BroadcastChannel?: TokenRefresherEnvironment['BroadcastChannel'];
-    addEventListener?: unknown;
-  };
-  const env: TokenRefresherEnvironment = {
-    now: Date.now,
-    setTimeout: (f, t) => setTimeout(f, t),
-    clearTimeout: (h) => clearTimeout(h as number),
-    random: Math.random,
-    fetch: (u, i) => fetch(u, i),
-    window: typeof g.addEventListener === 'function' ? (g as EventTargetLike) : undefined,
-    document: g.document,
-    locks: g.navigator?.locks,
-    BroadcastChannel: g.BroadcastChannel,
-    ...options.environment,
-  };
+  const env = browserEnvironment(options.environment);
   return {
     ...timings,
-    source: fetchToken ?? gatewaySource(url as string, scopes, expiresInMinutes, options.authorization, env),
+    source: fetchToken ?? gatewaySource(url as string, scopes, minutes, options.authorization, env),
     jitter,
     channel:
       channelName === false || !env.BroadcastChannel
         ? undefined
-        : `acs-token-refresher:${channelName ?? (url ? `${url}|${scopes}|${expiresInMinutes ?? ''}` : 'custom')}`,
+        : `acs-token-refresher:${channelName ?? (url ? `${url}|${scopes}|${minutes ?? ''}` : 'custom')}`,
     env,
     scopes,
   };
-}
-
-function time(v: Date | string | number): number {
-  return typeof v === 'number' ? v : v instanceof Date ? v.getTime() : Date.parse(v);
-}
-
-/** Turns what a source returned into a held token; throws `INVALID_RESPONSE` for anything unusable. */
-export function toHeldToken(r: TokenResponse): HeldToken {
-  const o = typeof r === 'string' ? { token: r } : r;
-  let exp = Number.NaN;
-  let srv: number | undefined;
-  if (o && typeof o.token === 'string' && o.token) {
-    try {
-      exp = o.expiresOn === undefined ? readTokenExpiry(o.token) : time(o.expiresOn);
-    } catch {}
-    if (o.serverTime != null) srv = time(o.serverTime);
-  }
-  if (Number.isNaN(exp) || Number.isNaN(srv)) {
-    throw new TokenRefresherError(
-      'INVALID_RESPONSE',
-      'The token source returned no usable token (expected a JWT, or { token, expiresOn }).',
-    );
-  }
-  return { token: (o as { token: string }).token, exp, srv };
 }

@@ -9,9 +9,10 @@ import {
   HOUR,
   MINUTE,
 } from '../test/fakes.js';
+import type { TokenRefresher, TokenRefresherEvents } from './credential.js';
 import { TokenRefresherError } from './errors.js';
 import type { TokenRefresherOptions } from './options.js';
-import { createTokenRefresher, type TokenRefresher, type TokenRefresherEvents } from './refresher.js';
+import { createTokenRefresher } from './refresher.js';
 
 const START = Date.UTC(2026, 0, 1, 9);
 const realSetImmediate = globalThis.setImmediate;

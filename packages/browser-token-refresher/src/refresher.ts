@@ -1,84 +1,16 @@
+import type {
+  AbortSignalLike,
+  AccessToken,
+  GetTokenOptions,
+  TokenRefresher,
+  TokenRefresherEvents,
+  TokenRefresherState,
+} from './credential.js';
+import type { BroadcastChannelLike, TokenRefresherEnvironment } from './environment.js';
 import { FATAL, TokenRefresherError, type TokenRefresherErrorCode, toTokenRefresherError } from './errors.js';
-import { type HeldToken, normalizeOptions, type TokenRefresherOptions, toHeldToken } from './options.js';
+import { type NormalizedOptions, normalizeOptions, type TokenRefresherOptions } from './options.js';
 import { backoffDelay, refreshDelay } from './schedule.js';
-
-/** What `getToken` resolves: the shape of `@azure/core-auth`'s `AccessToken`. */
-export interface AccessToken {
-  token: string;
-  /** Expiry in epoch milliseconds on the local clock (corrected for the skew measured against the server). */
-  expiresOnTimestamp: number;
-}
-
-/** Any abort signal with the shape of `@azure/abort-controller`'s `AbortSignalLike` (a DOM `AbortSignal` fits). */
-export interface AbortSignalLike {
-  readonly aborted: boolean;
-  addEventListener(type: 'abort', listener: () => void): void;
-  removeEventListener(type: 'abort', listener: () => void): void;
-}
-
-export interface GetTokenOptions {
-  /** Ends this caller's wait (rejecting with the signal's reason); the shared request goes on for others. */
-  abortSignal?: AbortSignalLike | undefined;
-}
-
-/**
- * - `idle`: no token yet, nothing in flight; `fresh`: holds a token valid beyond the margin; `stale`: holds one that
- *   is expired or within the margin; `refreshing`: a request (or a wait for the leading tab) is under way;
- *   `retrying`: the last attempt failed and a retry is scheduled; `fatal`: the service refused (401/403/bad request),
- *   nothing runs until the next `getToken`; `disposed`.
- */
-export type TokenRefresherState =
-  | 'idle'
-  | 'fresh'
-  | 'stale'
-  | 'refreshing'
-  | 'retrying'
-  | 'fatal'
-  | 'disposed';
-
-export interface TokenRefresherEvents {
-  /** A new token arrived, from this tab's request or from another tab. The token itself is not in the event. */
-  refreshed: { expiresOnTimestamp: number; fromOtherTab: boolean };
-  /** A transient failure (this tab's, or the leading tab's); the next attempt is scheduled at `nextRetryAt`. */
-  failed: { error: TokenRefresherError; attempt: number; nextRetryAt: number };
-  /** The held token passed its expiry before a fresh one arrived (e.g. after sleep or a long outage). */
-  expired: { expiresOnTimestamp: number };
-  /** 401/403/bad request: background refreshing stopped; sign the user in again, the next `getToken` retries. */
-  fatal: { error: TokenRefresherError };
-  /** This tab became, or stopped being, the one tab that fetches tokens for all tabs of the origin. */
-  leadership: { leader: boolean };
-}
-
-/** A `CommunicationTokenCredential` for the ACS Calling and Chat SDKs that keeps its token fresh. */
-export interface TokenRefresher {
-  /** Resolves a token valid for more than `minValidityMs`, waiting for a fresh one when needed. */
-  getToken(options?: GetTokenOptions): Promise<AccessToken>;
-  /**
-   * Gets a new token now, for every tab sharing the channel (after a revocation, or when the app wants new claims):
-   * the leading tab fetches once (joining a request already in flight) and the others adopt its token. Resolves the
-   * new token; rejects like `getToken` (fatal errors at once, transient ones after three failed attempts).
-   */
-  refresh(options?: GetTokenOptions): Promise<AccessToken>;
-  /**
-   * Stops all timers, listeners and requests, hands leadership over, and rejects pending calls. Safe to call at any
-   * time, also from inside an event listener; afterwards nothing runs and no event is emitted.
-   */
-  dispose(): void;
-  readonly state: TokenRefresherState;
-  /** Whether this tab is the one fetching tokens for every tab sharing the channel (false once disposed). */
-  readonly isLeader: boolean;
-  /**
-   * When the next token request is planned (epoch ms, local clock): the proactive refresh or the next retry, of this
-   * tab or, in a following tab, of the leading tab. `undefined` with no token yet, while a request is in flight, after
-   * a fatal error and once disposed.
-   */
-  readonly nextRefreshAt: number | undefined;
-  /** Subscribes to an event; returns the function that unsubscribes. */
-  on<K extends keyof TokenRefresherEvents>(
-    type: K,
-    listener: (event: TokenRefresherEvents[K]) => void,
-  ): () => void;
-}
+import { type HeldToken, toHeldToken } from './token.js';
 
 /**
  * What tabs tell each other (short keys: the bundle budget). `need`: a tab waits for a token (`f`: a new one);
@@ -107,50 +39,139 @@ const WAIT_FAILURES = 3;
 const TICK_MS = 30_000;
 const disposedError = () =>
   new TokenRefresherError('DISPOSED', 'The token refresher was disposed; create a new one.');
+const abortError = (signal: AbortSignalLike) =>
+  (signal as { reason?: unknown }).reason ?? new TokenRefresherError('ABORTED', 'getToken was aborted.');
 
 /** Creates a token refresher; see {@link TokenRefresherOptions}. Throws `INVALID_OPTIONS` for bad options. */
 export function createTokenRefresher(options: TokenRefresherOptions): TokenRefresher {
-  const o = normalizeOptions(options);
-  const env = o.env;
-  const id = env.random();
-  const listeners: Record<string, Set<(e: never) => void>> = {};
-  const waiters = new Set<Waiter>();
-  const BC = env.BroadcastChannel;
-  const channel = o.channel && BC ? new BC(o.channel) : undefined;
-  const locks = env.locks;
-  let cur: HeldToken | undefined;
-  let skew = 0;
-  let ctrl: AbortController | undefined;
-  let attempt = 0;
-  let dueAt: number | undefined;
-  let timer: unknown;
-  let leaderTimer: unknown;
-  let fatal: TokenRefresherError | undefined;
-  let disposed = false;
-  let expiredToken: string | undefined;
-  let leader = !channel;
+  return new Refresher(normalizeOptions(options));
+}
+
+/**
+ * The refresher of one tab. Its state is in named fields; members whose names start with `_` are internal, and the
+ * build shortens those names (esbuild's `mangleProps`, see build.mjs), which keeps the bundle within its size budget:
+ * unlike closure variables, object members are not renamed by the minifier. The public methods are own properties
+ * (arrow functions), so they work when taken off the object.
+ */
+class Refresher implements TokenRefresher {
+  declare private readonly _o: NormalizedOptions;
+  declare private readonly _env: TokenRefresherEnvironment;
+  /** This tab's random id on the channel: without Web Locks, the lower id keeps leadership. */
+  declare private readonly _id: number;
+  declare private readonly _listeners: Record<string, Set<(e: never) => void>>;
+  declare private readonly _waiters: Set<Waiter>;
+  declare private readonly _channel: BroadcastChannelLike | undefined;
+  declare private readonly _pageListeners: [string, () => void][];
+  /** The held token; `exp` is on the server's clock. */
+  declare private _token: HeldToken | undefined;
+  /** The server's clock minus this tab's, in ms. */
+  declare private _skew: number;
+  /** The request in flight. */
+  declare private _request: AbortController | undefined;
+  /** Failed attempts in a row (0: not retrying). */
+  declare private _attempt: number;
+  /** When this tab fetches next (its clock); the timer wakes up at least every TICK_MS to compare. */
+  declare private _dueAt: number | undefined;
+  declare private _timer: unknown;
+  /** Waiting for word from the leading tab. */
+  declare private _leaderTimer: unknown;
+  declare private _fatal: TokenRefresherError | undefined;
+  declare private _disposed: boolean | undefined;
+  /** The token an `expired` event was emitted for (once per token). */
+  declare private _expiredToken: string | undefined;
+  declare private _leader: boolean;
   /** When the leading tab retries next (from its last `fail` message). */
-  let leaderRetryAt = 0;
+  declare private _leaderRetryAt: number;
   /** When the leading tab fetches next (its planned refresh or retry, from its last `tok` or `fail` message). */
-  let leaderAt: number | undefined;
-  let resign: (() => void) | undefined;
+  declare private _leaderAt: number | undefined;
+  /** Gives the Web Lock up. */
+  declare private _resign: (() => void) | undefined;
 
-  const now = () => env.now();
-  const usable = (): boolean => !!cur && cur.exp - now() - skew > o.minValidityMs;
-  const local = (c: HeldToken): AccessToken => ({ token: c.token, expiresOnTimestamp: c.exp - skew });
-  // After dispose (possibly from inside an event listener) the channel is closed: nothing may be posted or scheduled.
-  const post = (m: { t: string } & Record<string, unknown>) => disposed || channel?.postMessage({ ...m, id });
-  const share = (fresh?: boolean) => post({ t: 'tok', k: cur, s: skew, d: dueAt, f: fresh });
-  const later = (f: () => void, ms: number) => (disposed ? undefined : env.setTimeout(f, ms));
-  const clear = () => {
-    env.clearTimeout(timer);
-    timer = undefined;
+  constructor(o: NormalizedOptions) {
+    const env = o.env;
+    this._o = o;
+    this._env = env;
+    this._id = env.random();
+    this._listeners = {};
+    this._waiters = new Set();
+    this._skew = this._attempt = this._leaderRetryAt = 0;
+    const BC = env.BroadcastChannel;
+    const channel = o.channel && BC ? new BC(o.channel) : undefined;
+    this._channel = channel;
+    this._leader = !channel;
+    if (channel) this._join(channel, o.channel as string);
+    this._pageListeners = [
+      ['focus', this._check],
+      ['pageshow', this._check],
+      ['online', this._onOnline],
+      ['pagehide', this._onPageHide],
+    ];
+    this._listen('addEventListener');
+  }
+
+  getToken = (opts?: GetTokenOptions): Promise<AccessToken> => this._wait(opts, false);
+
+  refresh = (opts?: GetTokenOptions): Promise<AccessToken> => this._wait(opts, true);
+
+  dispose = (): void => {
+    if (this._disposed) return;
+    if (this._leader && !this._env.locks) this._post({ t: 'bye' });
+    this._disposed = true;
+    this._leader = false;
+    this._clear();
+    this._env.clearTimeout(this._leaderTimer);
+    this._request?.abort();
+    this._resign?.();
+    this._channel?.close();
+    this._listen('removeEventListener');
+    this._settle(disposedError(), true);
   };
-  const abortError = (signal: AbortSignalLike) =>
-    (signal as { reason?: unknown }).reason ?? new TokenRefresherError('ABORTED', 'getToken was aborted.');
 
-  function emit<K extends keyof TokenRefresherEvents>(type: K, event: TokenRefresherEvents[K]): void {
-    for (const listener of (listeners[type] ?? []) as Set<(e: TokenRefresherEvents[K]) => void>) {
+  get state(): TokenRefresherState {
+    if (this._disposed) return 'disposed';
+    if (this._request || (this._leaderTimer !== undefined && this._waiters.size)) return 'refreshing';
+    if (this._fatal) return 'fatal';
+    if (this._attempt) return 'retrying';
+    return this._current() ? 'fresh' : this._token ? 'stale' : 'idle';
+  }
+
+  get isLeader(): boolean {
+    return this._leader;
+  }
+
+  get nextRefreshAt(): number | undefined {
+    return this._disposed || this._fatal ? undefined : this._leader ? this._dueAt : this._leaderAt;
+  }
+
+  on = <K extends keyof TokenRefresherEvents>(
+    type: K,
+    listener: (event: TokenRefresherEvents[K]) => void,
+  ): (() => void) => {
+    this._listeners[type] ??= new Set();
+    const set = this._listeners[type];
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+    };
+  };
+
+  // ---- The held token and the waiting calls ----
+
+  private _now(): number {
+    return this._env.now();
+  }
+
+  /** The held token on this tab's clock, when it is valid for more than `minValidityMs`. */
+  private _current(): AccessToken | undefined {
+    const t = this._token;
+    const expiresOnTimestamp = (t?.exp ?? 0) - this._skew;
+    return t && expiresOnTimestamp - this._now() > this._o.minValidityMs
+      ? { token: t.token, expiresOnTimestamp }
+      : undefined;
+  }
+
+  private _emit<K extends keyof TokenRefresherEvents>(type: K, event: TokenRefresherEvents[K]): void {
+    for (const listener of (this._listeners[type] ?? []) as Set<(e: TokenRefresherEvents[K]) => void>) {
       try {
         listener(event);
       } catch (e) {
@@ -161,269 +182,28 @@ export function createTokenRefresher(options: TokenRefresherOptions): TokenRefre
     }
   }
 
-  /** Resolves waiters with the held token, or counts a failure against them (rejecting at once when `final`). */
-  function settle(error?: TokenRefresherError, final?: boolean): void {
-    for (const w of waiters) {
-      if (!error) cur && usable() && w.ok(local(cur));
-      else if (final || ++w.fails >= WAIT_FAILURES) w.fail(error);
+  /** Resolves the waiting calls with the held token, or counts a failure against them (rejecting all when `final`). */
+  private _settle(error?: TokenRefresherError, final?: boolean): void {
+    const t = error ? undefined : this._current();
+    for (const w of this._waiters) {
+      if (t) w.ok(t);
+      else if (error && (final || ++w.fails >= WAIT_FAILURES)) w.fail(error);
     }
   }
-
-  function failed(error: TokenRefresherError, a: number, nextRetryAt: number): void {
-    attempt = a;
-    emit('failed', { error, attempt: a, nextRetryAt });
-    settle(error);
-  }
-
-  function setFatal(error: TokenRefresherError): void {
-    fatal = error;
-    attempt = 0;
-    dueAt = undefined;
-    clear();
-    emit('fatal', { error });
-    settle(error, true);
-  }
-
-  /**
-   * Takes a token: this tab's own fetch (shared with the other tabs), or another tab's (`fresh`: that tab just fetched
-   * it, so it is taken unless it expires earlier than the held one, e.g. after `refresh()`; else it is a reply, taken
-   * only when it is newer). Plans and tells the other tabs before the listeners run (they may dispose).
-   */
-  function accept(c: HeldToken, s: number, fromOtherTab: boolean, fresh?: boolean): void {
-    if (fromOtherTab && cur && (fresh ? c.exp < cur.exp : c.exp - s <= cur.exp - skew)) return;
-    cur = c;
-    skew = s;
-    attempt = 0;
-    fatal = undefined;
-    dueAt = undefined;
-    clear();
-    if (leader) plan();
-    if (!fromOtherTab) share(true);
-    emit('refreshed', { expiresOnTimestamp: c.exp - s, fromOtherTab });
-    settle();
-  }
-
-  function plan(): void {
-    if (!cur) return;
-    const remaining = cur.exp - now() - skew;
-    dueAt = now() + refreshDelay(remaining, o.refreshBeforeMs, o.minValidityMs, o.jitter, env.random);
-    arm();
-  }
-
-  function arm(): void {
-    clear();
-    if (disposed || dueAt === undefined) return;
-    timer = later(
-      () => {
-        timer = undefined;
-        check();
-      },
-      Math.max(0, Math.min(dueAt - now(), TICK_MS)),
-    );
-  }
-
-  /** Runs on every timer tick, page event and `getToken`: reports expiry, refreshes when due by the wall clock. */
-  function check(): void {
-    if (disposed) return;
-    if (cur && now() + skew >= cur.exp && expiredToken !== cur.token) {
-      expiredToken = cur.token;
-      emit('expired', { expiresOnTimestamp: cur.exp - skew });
-    }
-    if (ctrl) return;
-    if (dueAt !== undefined && now() >= dueAt) {
-      if (leader || waiters.size) void refresh();
-      else {
-        dueAt = undefined;
-        attempt = 0;
-      }
-    } else if (timer === undefined) arm();
-  }
-
-  /** Fetches a token. Never rejects: outcomes go to waiters, events and the other tabs. */
-  async function refresh(): Promise<void> {
-    if (disposed) return;
-    clear();
-    dueAt = undefined;
-    const c = new AbortController();
-    ctrl = c;
-    const sent = now();
-    try {
-      const h = toHeldToken(await o.source({ signal: c.signal }));
-      if (c.signal.aborted) return;
-      const received = now();
-      const s = h.srv === undefined ? skew : h.srv - (sent + received) / 2;
-      if (h.exp - received - s <= o.minValidityMs) {
-        throw new TokenRefresherError(
-          'INVALID_RESPONSE',
-          'The token service returned a token that expires within minValidityMs.',
-        );
-      }
-      ctrl = undefined;
-      accept(h, s, false);
-    } catch (e) {
-      if (c.signal.aborted) return;
-      ctrl = undefined;
-      const error = toTokenRefresherError(e);
-      const { code, message: m } = error;
-      // The other tabs hear first: a listener may dispose this one.
-      if (Object.values(FATAL).includes(code)) {
-        post({ t: 'fatal', c: code, m });
-        setFatal(error);
-      } else {
-        const a = attempt + 1;
-        const n =
-          now() + Math.max(error.retryAfterMs ?? 0, backoffDelay(a, o.retryBaseMs, o.retryMaxMs, env.random));
-        post({ t: 'fail', c: code, m, a, n });
-        dueAt = n;
-        failed(error, a, n);
-        check();
-      }
-    }
-  }
-
-  /**
-   * Someone waits for a token (`force`: a new one): the leader fetches (unless a request is in flight, or a retry is
-   * scheduled and nobody forces), a follower asks.
-   */
-  function demand(force?: boolean): void {
-    if (leader) {
-      if (!ctrl && (force || !attempt)) void refresh();
-    } else {
-      post({ t: 'need', f: force });
-      if (leaderTimer === undefined) waitForLeader();
-    }
-  }
-
-  /**
-   * After `leaderTimeoutMs` without word from a leader (counted from its next retry while it is retrying): claim
-   * leadership (no Web Locks), or fetch for our own waiters.
-   */
-  function waitForLeader(): void {
-    env.clearTimeout(leaderTimer);
-    leaderTimer = later(
-      () => {
-        leaderTimer = undefined;
-        if (leader || disposed) return;
-        if (!locks) lead();
-        else if (waiters.size && !ctrl) void refresh();
-      },
-      o.leaderTimeoutMs + Math.max(0, leaderRetryAt - now()),
-    );
-  }
-
-  function lead(): void {
-    if (leader || disposed) return;
-    leader = true;
-    attempt = 0;
-    post({ t: 'lead' });
-    emit('leadership', { leader });
-    if (waiters.size) demand();
-    else if (dueAt === undefined) plan();
-  }
-
-  function stepDown(): void {
-    leader = false;
-    emit('leadership', { leader });
-    if (!waiters.size) {
-      dueAt = undefined;
-      clear();
-    }
-  }
-
-  if (channel) {
-    channel.onmessage = ({ data }) => {
-      const m = data as Message;
-      if (disposed) return;
-      if (m.t === 'need' || m.t === 'who') {
-        if (!leader) return;
-        if (m.t === 'who') post({ t: 'lead' });
-        else if (!m.f && cur && usable()) share();
-        else demand(m.f);
-        return;
-      }
-      if (m.t === 'bye') {
-        if (!locks) lead();
-        return;
-      }
-      // Without Web Locks, two tabs may both claim leadership for a moment: the lower id keeps it.
-      if (m.t === 'lead' && leader && !locks) {
-        if (m.id < id) stepDown();
-        else post({ t: 'lead' });
-      }
-      env.clearTimeout(leaderTimer);
-      leaderTimer = undefined;
-      if (m.t === 'tok') {
-        leaderAt = m.d;
-        accept(m.k, m.s, true, m.f);
-      } else if (m.t !== 'lead' && !leader) {
-        const error = new TokenRefresherError(m.c, m.m);
-        if (m.t === 'fatal') setFatal(error);
-        else {
-          leaderRetryAt = leaderAt = m.n;
-          failed(error, m.a, m.n);
-        }
-      }
-      if (!leader && waiters.size) {
-        if (m.t === 'lead') post({ t: 'need' });
-        waitForLeader();
-      }
-    };
-    if (locks) {
-      const ac = new AbortController();
-      let release: (() => void) | undefined;
-      locks
-        .request(o.channel as string, { signal: ac.signal }, () =>
-          disposed
-            ? Promise.resolve()
-            : new Promise<void>((r) => {
-                release = r;
-                lead();
-              }),
-        )
-        // A refused lock (e.g. a sandboxed frame) leaves this tab to fetch for itself; after dispose, lead() is a no-op.
-        .catch(lead);
-      resign = () => {
-        ac.abort();
-        release?.();
-      };
-    } else {
-      post({ t: 'who' });
-      waitForLeader();
-    }
-  }
-
-  const onVisibility = () => env.document?.visibilityState === 'visible' && check();
-  const onOnline = () => {
-    if (attempt && dueAt !== undefined) dueAt = now();
-    check();
-  };
-  const onPageHide = () => {
-    if (leader && channel && !locks) {
-      post({ t: 'bye' });
-      stepDown();
-    }
-  };
-  const windowListeners: [string, () => void][] = [
-    ['focus', check],
-    ['pageshow', check],
-    ['online', onOnline],
-    ['pagehide', onPageHide],
-  ];
-  for (const [type, l] of windowListeners) env.window?.addEventListener(type, l);
-  env.document?.addEventListener('visibilitychange', onVisibility);
 
   /** `getToken` (a usable held token will do) and `refresh` (`force`: only a token that arrives later will). */
-  function wait(opts: GetTokenOptions | undefined, force: boolean): Promise<AccessToken> {
+  private async _wait(opts: GetTokenOptions | undefined, force: boolean): Promise<AccessToken> {
     const signal = opts?.abortSignal;
-    if (signal?.aborted && !disposed) return Promise.reject(abortError(signal));
+    if (signal?.aborted && !this._disposed) throw abortError(signal);
     // An `expired` listener may dispose.
-    check();
-    if (disposed) return Promise.reject(disposedError());
-    if (!force && cur && usable()) return Promise.resolve(local(cur));
+    this._check();
+    if (this._disposed) throw disposedError();
+    const current = this._current();
+    if (!force && current) return current;
     return new Promise<AccessToken>((resolve, reject) => {
       const onAbort = () => w.fail(abortError(signal as AbortSignalLike));
       const done = () => {
-        waiters.delete(w);
+        this._waiters.delete(w);
         signal?.removeEventListener('abort', onAbort);
       };
       const w: Waiter = {
@@ -438,49 +218,292 @@ export function createTokenRefresher(options: TokenRefresherOptions): TokenRefre
         },
       };
       signal?.addEventListener('abort', onAbort);
-      waiters.add(w);
-      demand(force);
+      this._waiters.add(w);
+      this._demand(force);
     });
   }
 
-  return {
-    getToken: (opts) => wait(opts, false),
-    refresh: (opts) => wait(opts, true),
-    dispose() {
-      if (disposed) return;
-      if (leader && !locks) post({ t: 'bye' });
-      disposed = true;
-      leader = false;
-      clear();
-      env.clearTimeout(leaderTimer);
-      ctrl?.abort();
-      ctrl = undefined;
-      resign?.();
-      channel?.close();
-      for (const [type, l] of windowListeners) env.window?.removeEventListener(type, l);
-      env.document?.removeEventListener('visibilitychange', onVisibility);
-      settle(disposedError(), true);
-    },
-    get state(): TokenRefresherState {
-      if (disposed) return 'disposed';
-      if (ctrl || (leaderTimer !== undefined && waiters.size)) return 'refreshing';
-      if (fatal) return 'fatal';
-      if (attempt) return 'retrying';
-      return usable() ? 'fresh' : cur ? 'stale' : 'idle';
-    },
-    get isLeader() {
-      return leader;
-    },
-    get nextRefreshAt() {
-      return disposed || fatal ? undefined : leader ? dueAt : leaderAt;
-    },
-    on(type, listener) {
-      listeners[type] ??= new Set();
-      const set = listeners[type];
-      set.add(listener);
-      return () => {
-        set.delete(listener);
-      };
-    },
+  private _failed(error: TokenRefresherError, attempt: number, nextRetryAt: number): void {
+    this._attempt = attempt;
+    this._emit('failed', { error, attempt, nextRetryAt });
+    this._settle(error);
+  }
+
+  private _setFatal(error: TokenRefresherError): void {
+    this._fatal = error;
+    this._attempt = 0;
+    this._dueAt = undefined;
+    this._clear();
+    this._emit('fatal', { error });
+    this._settle(error, true);
+  }
+
+  /**
+   * Takes a token: this tab's own fetch (shared with the other tabs), or another tab's (`fresh`: that tab just fetched
+   * it, so it is taken unless it expires earlier than the held one, e.g. after `refresh()`; else it is a reply, taken
+   * only when it is newer). Plans and tells the other tabs before the listeners run (they may dispose).
+   */
+  private _accept(t: HeldToken, skew: number, fromOtherTab: boolean, fresh?: boolean): void {
+    const held = this._token;
+    if (fromOtherTab && held && (fresh ? t.exp < held.exp : t.exp - skew <= held.exp - this._skew)) return;
+    this._token = t;
+    this._skew = skew;
+    this._attempt = 0;
+    this._fatal = this._dueAt = undefined;
+    this._clear();
+    if (this._leader) this._plan();
+    if (!fromOtherTab) this._share(true);
+    this._emit('refreshed', { expiresOnTimestamp: t.exp - skew, fromOtherTab });
+    this._settle();
+  }
+
+  // ---- Timing: the plan, the timer, the wall-clock check, the page's events ----
+
+  private _clear(): void {
+    this._env.clearTimeout(this._timer);
+    this._timer = undefined;
+  }
+
+  private _later(f: () => void, ms: number): unknown {
+    return this._disposed ? undefined : this._env.setTimeout(f, ms);
+  }
+
+  private _plan(): void {
+    const t = this._token;
+    if (!t) return;
+    const { refreshBeforeMs, minValidityMs, jitter } = this._o;
+    const now = this._now();
+    this._dueAt =
+      now + refreshDelay(t.exp - now - this._skew, refreshBeforeMs, minValidityMs, jitter, this._env.random);
+    this._arm();
+  }
+
+  private _arm(): void {
+    this._clear();
+    const dueAt = this._dueAt;
+    if (dueAt === undefined) return;
+    this._timer = this._later(
+      () => {
+        this._timer = undefined;
+        this._check();
+      },
+      Math.max(0, Math.min(dueAt - this._now(), TICK_MS)),
+    );
+  }
+
+  /** Runs on every timer tick, page event and `getToken`: reports expiry, refreshes when due by the wall clock. */
+  private _check = (): void => {
+    if (this._disposed) return;
+    const t = this._token;
+    const now = this._now();
+    if (t && now + this._skew >= t.exp && this._expiredToken !== t.token) {
+      this._expiredToken = t.token;
+      this._emit('expired', { expiresOnTimestamp: t.exp - this._skew });
+    }
+    if (this._request) return;
+    if (this._dueAt !== undefined && now >= this._dueAt) {
+      if (this._leader || this._waiters.size) void this._fetch();
+      else {
+        this._dueAt = undefined;
+        this._attempt = 0;
+      }
+    } else if (this._timer === undefined) this._arm();
   };
+
+  private _onVisibility = (): void => {
+    if (this._env.document?.visibilityState === 'visible') this._check();
+  };
+
+  private _onOnline = (): void => {
+    if (this._attempt && this._dueAt !== undefined) this._dueAt = this._now();
+    this._check();
+  };
+
+  private _onPageHide = (): void => {
+    if (this._leader && this._channel && !this._env.locks) {
+      this._post({ t: 'bye' });
+      this._stepDown();
+    }
+  };
+
+  private _listen(method: 'addEventListener' | 'removeEventListener'): void {
+    const env = this._env;
+    for (const [type, l] of this._pageListeners) env.window?.[method](type, l);
+    env.document?.[method]('visibilitychange', this._onVisibility);
+  }
+
+  // ---- Fetching ----
+
+  /**
+   * Fetches a token. Never rejects: outcomes go to waiters, events and the other tabs; a failure is fatal or planned for
+   * a retry with backoff (the other tabs hear first: a listener may dispose this one).
+   */
+  private async _fetch(): Promise<void> {
+    if (this._disposed) return;
+    this._clear();
+    this._dueAt = undefined;
+    const c = new AbortController();
+    this._request = c;
+    const sent = this._now();
+    try {
+      const t = toHeldToken(await this._o.source({ signal: c.signal }));
+      if (c.signal.aborted) return;
+      const received = this._now();
+      const skew = t.srv === undefined ? this._skew : t.srv - (sent + received) / 2;
+      if (t.exp - received - skew <= this._o.minValidityMs) {
+        throw new TokenRefresherError(
+          'INVALID_RESPONSE',
+          'The token service returned a token that expires within minValidityMs.',
+        );
+      }
+      this._request = undefined;
+      this._accept(t, skew, false);
+    } catch (e) {
+      if (c.signal.aborted) return;
+      this._request = undefined;
+      const error = toTokenRefresherError(e);
+      const { code, message: m } = error;
+      if (Object.values(FATAL).includes(code)) {
+        this._post({ t: 'fatal', c: code, m });
+        this._setFatal(error);
+        return;
+      }
+      const { retryBaseMs, retryMaxMs } = this._o;
+      const a = this._attempt + 1;
+      const n =
+        this._now() +
+        Math.max(error.retryAfterMs ?? 0, backoffDelay(a, retryBaseMs, retryMaxMs, this._env.random));
+      this._post({ t: 'fail', c: code, m, a, n });
+      this._dueAt = n;
+      this._failed(error, a, n);
+      this._check();
+    }
+  }
+
+  /**
+   * Someone waits for a token (`force`: a new one): the leader fetches (unless a request is in flight, or a retry is
+   * scheduled and nobody forces), a follower asks.
+   */
+  private _demand(force?: boolean): void {
+    if (this._leader) {
+      if (!this._request && (force || !this._attempt)) void this._fetch();
+    } else {
+      this._post({ t: 'need', f: force });
+      if (this._leaderTimer === undefined) this._waitForLeader();
+    }
+  }
+
+  // ---- Tabs: leadership and messages ----
+
+  // After dispose (possibly from inside an event listener) the channel is closed: nothing may be posted.
+  private _post(m: { t: string } & Record<string, unknown>): void {
+    if (!this._disposed) this._channel?.postMessage({ ...m, id: this._id });
+  }
+
+  private _share(fresh?: boolean): void {
+    this._post({ t: 'tok', k: this._token, s: this._skew, d: this._dueAt, f: fresh });
+  }
+
+  /** Joins the tabs of `name`: listens to the channel and asks for leadership (a Web Lock, or a `who` message). */
+  private _join(channel: BroadcastChannelLike, name: string): void {
+    const locks = this._env.locks;
+    channel.onmessage = ({ data }) => {
+      if (!this._disposed) this._receive(data as Message);
+    };
+    if (!locks) {
+      this._post({ t: 'who' });
+      this._waitForLeader();
+      return;
+    }
+    const ac = new AbortController();
+    let release: (() => void) | undefined;
+    locks
+      .request(name, { signal: ac.signal }, () =>
+        this._disposed
+          ? Promise.resolve()
+          : new Promise<void>((r) => {
+              release = r;
+              this._lead();
+            }),
+      )
+      // A refused lock (e.g. a sandboxed frame) leaves this tab to fetch for itself; after dispose, _lead() is a no-op.
+      .catch(() => this._lead());
+    this._resign = () => {
+      ac.abort();
+      release?.();
+    };
+  }
+
+  private _receive(m: Message): void {
+    const locks = this._env.locks;
+    if (m.t === 'need' || m.t === 'who') {
+      if (!this._leader) return;
+      if (m.t === 'who') this._post({ t: 'lead' });
+      else if (!m.f && this._current()) this._share();
+      else this._demand(m.f);
+      return;
+    }
+    if (m.t === 'bye') {
+      if (!locks) this._lead();
+      return;
+    }
+    // Without Web Locks, two tabs may both claim leadership for a moment: the lower id keeps it.
+    if (m.t === 'lead' && this._leader && !locks) {
+      if (m.id < this._id) this._stepDown();
+      else this._post({ t: 'lead' });
+    }
+    this._env.clearTimeout(this._leaderTimer);
+    this._leaderTimer = undefined;
+    if (m.t === 'tok') {
+      this._leaderAt = m.d;
+      this._accept(m.k, m.s, true, m.f);
+    } else if (m.t !== 'lead' && !this._leader) {
+      const error = new TokenRefresherError(m.c, m.m);
+      if (m.t === 'fatal') this._setFatal(error);
+      else {
+        this._leaderRetryAt = this._leaderAt = m.n;
+        this._failed(error, m.a, m.n);
+      }
+    }
+    if (!this._leader && this._waiters.size) {
+      if (m.t === 'lead') this._post({ t: 'need' });
+      this._waitForLeader();
+    }
+  }
+
+  /**
+   * After `leaderTimeoutMs` without word from a leader (counted from its next retry while it is retrying): claim
+   * leadership (no Web Locks), or fetch for our own waiters.
+   */
+  private _waitForLeader(): void {
+    this._env.clearTimeout(this._leaderTimer);
+    this._leaderTimer = this._later(
+      () => {
+        this._leaderTimer = undefined;
+        if (this._leader || this._disposed) return;
+        if (!this._env.locks) this._lead();
+        else if (this._waiters.size && !this._request) void this._fetch();
+      },
+      this._o.leaderTimeoutMs + Math.max(0, this._leaderRetryAt - this._now()),
+    );
+  }
+
+  private _lead(): void {
+    if (this._leader || this._disposed) return;
+    this._leader = true;
+    this._attempt = 0;
+    this._post({ t: 'lead' });
+    this._emit('leadership', { leader: true });
+    if (this._waiters.size) this._demand();
+    else if (this._dueAt === undefined) this._plan();
+  }
+
+  private _stepDown(): void {
+    this._leader = false;
+    this._emit('leadership', { leader: false });
+    if (!this._waiters.size) {
+      this._dueAt = undefined;
+      this._clear();
+    }
+  }
 }
