@@ -10,6 +10,7 @@ const TITLES: Record<DemoErrorCode, string> = {
   INVALID_OPTIONS: 'The demo is misconfigured',
   PORT_IN_USE: 'A port is taken',
   NOT_BUILT: 'The demo is not built',
+  STACK_DOWN: 'The local stack is not running',
   GATEWAY_DOWN: 'The gateway is not reachable',
   EMULATOR_DOWN: 'The ACS emulator is not reachable',
   SERVICE_UNAVAILABLE: 'The identity service could not do it',
@@ -22,6 +23,7 @@ const TITLES: Record<DemoErrorCode, string> = {
 };
 
 const HINTS: Partial<Record<DemoErrorCode, string>> = {
+  STACK_DOWN: 'Start it again with npm start at the repository root; this page picks it up by itself.',
   GATEWAY_DOWN: 'Start the stack with npm start at the repository root, then try again.',
   EMULATOR_DOWN: 'Restart the stack with npm start.',
   SERVICE_UNAVAILABLE:

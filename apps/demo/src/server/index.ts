@@ -1,7 +1,3 @@
 export { DEMO_ERROR_CODES, DemoError, type DemoErrorCode, isDemoError, toDemoError } from '../errors.js';
-export {
-  createDemoServer,
-  type DemoClientConfig,
-  type DemoServer,
-  type DemoServerOptions,
-} from './server.js';
+export type { DemoServerOptions } from './options.js';
+export { createDemoServer, type DemoClientConfig, type DemoServer } from './server.js';
