@@ -1,13 +1,15 @@
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { startGateway } from '@acs-identity/graphql';
 import { chromiumLaunchOptions, chromiumPath } from '@acs-identity/testing';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoServer, type DemoServer } from '../src/server/index.js';
-import { type Stack, startStack, stopStack } from './stack.js';
+import { ROOT, type Stack, startStack, stopStack } from './stack.js';
 
 /**
  * The whole stack as `npm start` runs it (scripts/start.mjs: emulator over HTTPS, gateway in development mode, demo
@@ -20,6 +22,15 @@ const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
 const STATIC_DIR = fileURLToPath(new URL('../dist/client/', import.meta.url));
 
 const journals = new WeakMap<Page, string[]>();
+const run$ = promisify(execFile);
+
+/** Runs the acs-identity CLI (packages/cli, built) with `args`, as a user runs `npx acs-identity ...`; its stdout. */
+async function cli(args: string[]): Promise<string> {
+  const { stdout } = await run$(process.execPath, [join(ROOT, 'packages/cli/bin/acs-identity.js'), ...args], {
+    cwd: ROOT,
+  });
+  return stdout.trim();
+}
 
 /** Records what a page logs, throws and requests from the gateway, for the messages of failed waits. */
 function watch(page: Page): Page {
@@ -232,8 +243,10 @@ describe.skipIf(!HAS_CHROMIUM)('the demo in Chromium', () => {
 
     const manage = section('Revoke or delete');
     await manage.getByRole('button', { name: 'Revoke tokens' }).click();
+    await manage.getByRole('button', { name: 'Revoke', exact: true }).click();
     await manage.getByText('"revokeTokens": true').waitFor();
     await manage.getByRole('button', { name: 'Delete user' }).click();
+    await manage.getByRole('button', { name: 'Delete', exact: true }).click();
     await manage.getByText('"deleteUser": true').waitFor();
 
     const parse = section('Parse a raw id');
@@ -253,6 +266,100 @@ describe.skipIf(!HAS_CHROMIUM)('the demo in Chromium', () => {
     await page.screenshot({ path: join(RESULTS, '05-admin.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.close();
+  });
+
+  it('exchanges a Teams token minted by the command the admin card shows', async () => {
+    if (context === undefined || stack === undefined) throw new Error('the stack did not start');
+    const page = watch(await context.newPage());
+    await page.goto(`${stack.demoUrl}#/admin`);
+    const teams = page.locator('section', {
+      has: page.getByRole('heading', { name: 'Exchange a Teams token' }),
+    });
+    expect(await teams.textContent()).not.toMatch(/no Entra stand-in|answers an error/);
+    // The card's command, with the user and app ids its fields hold.
+    const command = (await teams.getByTestId('entra-command').textContent()) ?? '';
+    const oid = await teams.getByLabel('Teams user object id (oid)').inputValue();
+    const app = await teams.getByLabel('Entra application (client) id').inputValue();
+    expect(command).toBe(
+      `npx acs-identity emulator entra token --teams-user ${oid} --app ${app} --query accessToken -o tsv`,
+    );
+    const args = command.replace(/^npx acs-identity /, '').split(' ');
+    const entraToken = await cli([...args, '--data-dir', dataDir]);
+    await teams.getByLabel('Entra access token of the Teams user').fill(entraToken);
+    await teams.getByRole('button', { name: 'Exchange' }).click();
+    const answer = teams.locator('[data-testid=admin-result]');
+    await answer.waitFor();
+    expect(JSON.parse((await answer.textContent()) ?? '{}')).toMatchObject({ scopes: expect.any(Array) });
+    expect(await teams.locator('[data-problem]').count()).toBe(0);
+    await page.close();
+  });
+
+  it('asks before it revokes or deletes a user, as the CLI does, and shows a revocation as done', async () => {
+    if (context === undefined || stack === undefined) throw new Error('the stack did not start');
+    const page = watch(await context.newPage());
+    await page.goto(`${stack.demoUrl}#/admin`);
+    const section = (name: string) => page.locator('section', { has: page.getByRole('heading', { name }) });
+    const create = section('Create a user');
+    await create.getByRole('button', { name: 'Create', exact: true }).click();
+    const rawId = (
+      JSON.parse((await create.locator('[data-testid=admin-result]').textContent()) ?? '{}') as {
+        rawId: string;
+      }
+    ).rawId;
+    await page.locator('[data-testid=admin-users] button').first().click();
+    const manage = section('Revoke or delete');
+    const issue = section('Issue a token');
+
+    // Delete asks first; cancelling leaves the user as it was: it still gets tokens.
+    await manage.getByRole('button', { name: 'Delete user' }).click();
+    expect(await manage.getByTestId('admin-confirm').textContent()).toContain(
+      `Delete the user ${rawId} and revoke its tokens?`,
+    );
+    await manage.getByRole('button', { name: 'Cancel' }).click();
+    await manage.getByText('Cancelled; nothing was changed.').waitFor();
+    await issue.getByRole('button', { name: 'Issue' }).click();
+    await issue.locator('[data-testid=admin-result]').waitFor();
+
+    // Revoke asks first too, and its success is shown as one.
+    await manage.getByRole('button', { name: 'Revoke tokens' }).click();
+    expect(await manage.getByTestId('admin-confirm').textContent()).toContain(
+      `Revoke every access token of ${rawId}?`,
+    );
+    expect(await page.locator('[data-testid=admin-users]').textContent()).toContain('active');
+    await manage.getByRole('button', { name: 'Revoke', exact: true }).click();
+    const done = manage.getByTestId('admin-success');
+    await done.waitFor();
+    expect(await done.getAttribute('class')).toBe('verdict success');
+    expect(await manage.locator('[data-problem]').count()).toBe(0);
+    expect(await page.locator('[data-testid=admin-users]').textContent()).toContain('revoked');
+    await page.close();
+  });
+
+  it('logs a revocation, shows it as done, and shows every decoded claim whole', async () => {
+    if (context === undefined || stack === undefined) throw new Error('the stack did not start');
+    for (const other of context.pages()) await other.close();
+    const page = watch(await context.newPage());
+    await page.goto(stack.demoUrl);
+    if ((await page.getByTestId('sign-out').count()) > 0) await page.getByTestId('sign-out').click();
+    await page.getByRole('button', { name: 'Sign in as carol' }).click();
+    await see(page, '[data-testid=token][data-token]');
+    const token = await tokenOf(page);
+
+    // The decoded claims wrap: the skypeid line is all there, with no scroll bar hiding its end.
+    await page.getByText('Decoded claims').click();
+    const claims = page.getByTestId('claims');
+    expect(await claims.textContent()).toContain(`"skypeid": "${claimsOf(token).skypeid}"`);
+    expect(await claims.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+
+    await page.getByRole('button', { name: 'Revoke my tokens' }).click();
+    const verdict = page.locator('[data-testid=revocation-verdict]');
+    await verdict.waitFor();
+    expect(await verdict.getAttribute('data-reason')).toBe('revoked');
+    expect(await verdict.getAttribute('class')).toBe('verdict success');
+    await see(page, '[data-testid=event-log] li[data-type=revoked]');
+    await see(page, `[data-testid=token]:not([data-token-tail="${token.slice(-16)}"])`);
+    await page.screenshot({ path: join(RESULTS, '10-revoked.png'), fullPage: true });
     await page.close();
   });
 
@@ -300,6 +407,41 @@ async function onDemoPage(demo: DemoServer, check: (page: Page) => Promise<void>
     await rm(userDataDir, { recursive: true, force: true });
   }
 }
+
+describe.skipIf(!HAS_CHROMIUM)('the demo when the local stack stops', () => {
+  it('shows one banner, which says the stack is not running, when a refresh fails', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'acs-demo-data-'));
+    const userDataDir = await mkdtemp(join(tmpdir(), 'acs-demo-chromium-'));
+    const stack = await startStack(dataDir);
+    const context = await chromium.launchPersistentContext(userDataDir, {
+      ...chromiumLaunchOptions(CHROMIUM as string),
+    });
+    try {
+      const page = watch(context.pages()[0] ?? (await context.newPage()));
+      await page.clock.install();
+      await page.goto(stack.demoUrl);
+      await page.getByRole('button', { name: 'Sign in as alice' }).click();
+      await see(page, '[data-testid=token][data-token]');
+      expect(await stopStack(stack)).toBe(0);
+
+      // Refresh now: the refresher tries three times (backoff on the page's clock), then gives up.
+      await page.getByRole('button', { name: 'Refresh now' }).click();
+      const failed = page.locator('[data-testid=event-log] li[data-type=failed]');
+      while ((await failed.count()) < 3) await page.clock.fastForward(5_000);
+      await see(page, '#banner [data-problem=STACK_DOWN]');
+      const banners = page.locator('#banner .banner');
+      expect(await banners.count(), (await page.locator('#banner').textContent()) ?? '').toBe(1);
+      expect(await banners.textContent()).toContain('The local stack is not running');
+      expect((await banners.textContent())?.toLowerCase()).not.toContain('unexpected');
+      await page.screenshot({ path: join(RESULTS, '11-stack-stopped.png'), fullPage: true });
+    } finally {
+      await context.close();
+      await stopStack(stack);
+      await rm(userDataDir, { recursive: true, force: true });
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe.skipIf(!HAS_CHROMIUM)('the demo without its gateway', () => {
   it('says that the gateway is down and how to start it', async () => {

@@ -1,20 +1,41 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { missingPart, pythonAzure } from '@acs-identity/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, START_SCRIPT, startStack, stopStack } from './stack.js';
 
 /** `npm start` (scripts/start.mjs) as a user meets it: restarts, taken ports, bad flags. */
 
-async function signInAndIssue(demoUrl: string, user: string): Promise<string> {
-  const signIn = await fetch(`${demoUrl}dev/sign-in`, {
+const run$ = promisify(execFile);
+
+async function signIn(demoUrl: string, user: string): Promise<string> {
+  const res = await fetch(`${demoUrl}dev/sign-in`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ user }),
   });
-  const { token: login } = (await signIn.json()) as { token: string };
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** What the gateway answers to issueMyToken with a sign-in token (its data, or its error). */
+async function issueMyToken(demoUrl: string, login: string): Promise<{ data?: unknown; errors?: unknown[] }> {
+  const res = await fetch(`${demoUrl}graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${login}` },
+    body: JSON.stringify({
+      query: 'mutation { issueMyToken(scopes: [CHAT], expiresInMinutes: 60) { token } }',
+    }),
+  });
+  return (await res.json()) as { data?: unknown; errors?: unknown[] };
+}
+
+async function signInAndIssue(demoUrl: string, user: string): Promise<string> {
+  const login = await signIn(demoUrl, user);
   const res = await fetch(`${demoUrl}graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${login}` },
@@ -84,6 +105,96 @@ describe('npm start', () => {
       expect(await verdict.json()).toMatchObject({ valid: true, identity: identityOf(token) });
     } finally {
       expect(await stopStack(second)).toBe(0);
+    }
+  });
+
+  it('keeps a signed-in demo user signed in across a restart', async () => {
+    const first = await startStack(dataDir);
+    let login: string;
+    try {
+      login = await signIn(first.demoUrl, 'erin');
+      expect(await issueMyToken(first.demoUrl, login)).toMatchObject({ data: { issueMyToken: {} } });
+    } finally {
+      expect(await stopStack(first)).toBe(0);
+    }
+    const second = await startStack(dataDir);
+    try {
+      const answer = await issueMyToken(second.demoUrl, login);
+      expect(answer.errors).toBeUndefined();
+      expect(answer).toMatchObject({ data: { issueMyToken: {} } });
+    } finally {
+      expect(await stopStack(second)).toBe(0);
+    }
+  });
+
+  it('prints the absolute path of the CA in the forms Node.js, Python and curl read, and each one works', async () => {
+    // A data folder given relative to the repository root: the paths printed are absolute all the same.
+    const stack = await startStack(relative(ROOT, dataDir));
+    try {
+      const out = stack.output();
+      const endpoint = /Emulator\s+(https:\/\/\S+)/.exec(out)?.[1] ?? '';
+      const ca = await realpath(join(dataDir, 'tls/ca.pem'));
+      const printed = (pattern: RegExp) => pattern.exec(out)?.[1] ?? '';
+      const forms = {
+        node: printed(/export NODE_EXTRA_CA_CERTS=(\S+)/),
+        requests: printed(/export REQUESTS_CA_BUNDLE=(\S+)/),
+        aiohttp: printed(/export SSL_CERT_FILE=(\S+)/),
+        curl: printed(/curl --cacert (\S+) https:/),
+      };
+      for (const path of Object.values(forms)) {
+        expect(isAbsolute(path), out).toBe(true);
+        expect(await realpath(path)).toBe(ca);
+      }
+      expect(out).toContain(`curl --cacert ${forms.curl} ${endpoint}`);
+
+      const node = await run$(
+        process.execPath,
+        ['-e', `fetch(${JSON.stringify(endpoint)}).then((r) => console.log(r.status))`],
+        {
+          env: { ...process.env, NODE_EXTRA_CA_CERTS: forms.node },
+        },
+      );
+      expect(Number(node.stdout)).toBeGreaterThan(0);
+      const curl = existsSync('/usr/bin/curl')
+        ? '/usr/bin/curl'
+        : missingPart('curl', 'apt-get install curl.');
+      if (curl !== undefined) {
+        const answer = await run$(curl, [
+          '-sS',
+          '-o',
+          '/dev/null',
+          '-w',
+          '%{http_code}',
+          '--cacert',
+          forms.curl,
+          endpoint,
+        ]);
+        expect(Number(answer.stdout)).toBeGreaterThan(0);
+      }
+      const python = pythonAzure();
+      if (python !== undefined) {
+        const requests = await run$(
+          python,
+          ['-c', `import requests; print(requests.get(${JSON.stringify(endpoint)}).status_code)`],
+          {
+            env: { ...process.env, REQUESTS_CA_BUNDLE: forms.requests },
+          },
+        );
+        expect(Number(requests.stdout)).toBeGreaterThan(0);
+        const aiohttp = [
+          'import asyncio, aiohttp',
+          'async def main():',
+          '    async with aiohttp.ClientSession() as s:',
+          `        async with s.get(${JSON.stringify(endpoint)}) as r: print(r.status)`,
+          'asyncio.run(main())',
+        ].join('\n');
+        const asyncAnswer = await run$(python, ['-c', aiohttp], {
+          env: { ...process.env, SSL_CERT_FILE: forms.aiohttp },
+        });
+        expect(Number(asyncAnswer.stdout)).toBeGreaterThan(0);
+      }
+    } finally {
+      expect(await stopStack(stack)).toBe(0);
     }
   });
 

@@ -40,7 +40,7 @@ const GRAPHQL_CODES: Record<string, DemoErrorCode> = {
   BAD_USER_INPUT: 'BAD_INPUT',
   GRAPHQL_VALIDATION_FAILED: 'BAD_INPUT',
   NOT_FOUND: 'NOT_FOUND',
-  RATE_LIMITED: 'THROTTLED',
+  THROTTLED: 'THROTTLED',
   UPSTREAM_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
 };
 
@@ -56,9 +56,7 @@ async function call(path: string, init: RequestInit): Promise<Response> {
   try {
     return await fetch(path, init);
   } catch (cause) {
-    throw new DemoError('GATEWAY_DOWN', 'The demo server is not answering. Is npm start still running?', {
-      cause,
-    });
+    throw new DemoError('STACK_DOWN', 'The demo server is not answering.', { cause });
   }
 }
 

@@ -1,6 +1,14 @@
 /** What the views need from the token refresher; `refresher.ts` adapts the real one to it. */
 
-export type FeedEventType = 'refreshed' | 'failed' | 'retrying' | 'expired' | 'fatal' | 'leader' | 'info';
+export type FeedEventType =
+  | 'refreshed'
+  | 'failed'
+  | 'retrying'
+  | 'expired'
+  | 'fatal'
+  | 'leader'
+  | 'revoked'
+  | 'info';
 
 export interface FeedEvent {
   /** Local time of the event, ms since the epoch. */
@@ -31,7 +39,9 @@ export interface TokenFeed {
   readonly events: readonly FeedEvent[];
   /** Called after every change (new token, event, state). */
   subscribe(listener: () => void): () => void;
-  /** Gets a new token now, for every tab (the leading tab fetches it). */
+  /** Gets a new token now, for every tab (the leading tab fetches it). Rejects with a DemoError. */
   refreshNow(): Promise<void>;
+  /** Adds an event of the app's own (e.g. `revoked`) to the log. */
+  note(type: FeedEventType, message: string): void;
   dispose(): void;
 }

@@ -1,3 +1,5 @@
+import { SCOPE_SERVICE_NAMES, type TokenScope } from '@acs-identity/core/vocabulary';
+
 /** Pure formatting helpers shared by the views (unit tested in Node). */
 
 /** `3725000` -> `1:02:05`, `59000` -> `0:59`; negative durations read as `expired`. */
@@ -52,9 +54,10 @@ export function abbreviateToken(token: string, keep = 12): string {
   return `${token.slice(0, keep)}…${token.slice(-keep)}`;
 }
 
-/** Scope names as the gateway's enum writes them (`chat.join` -> `CHAT_JOIN`). */
+/** A scope as the gateway's enum writes it, its service name (`chat.join` -> `CHAT_JOIN`); others as given. */
 export function toScopeEnum(scope: string): string {
-  return scope.trim().replace(/\./g, '_').toUpperCase();
+  const name = scope.trim();
+  return Object.hasOwn(SCOPE_SERVICE_NAMES, name) ? SCOPE_SERVICE_NAMES[name as TokenScope] : name;
 }
 
 /** Demo user names as the gateway's development sign-in takes them: a letter or digit, then up to 63 letters, digits, dots, dashes or underscores. */

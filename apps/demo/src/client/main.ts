@@ -3,31 +3,41 @@ import { mountAdminView } from './admin-view.js';
 import { type DemoConfig, getConfig, getStatus } from './api.js';
 import { h, replaceChildren } from './dom.js';
 import { createFeed } from './refresher.js';
-import { clearProblem, renderStatus, showProblem } from './shell.js';
+import { clearServiceProblem, onServiceProblem, renderStatus, showProblem } from './shell.js';
 import { mountUserView } from './user-view.js';
 
 /** Boots the demo: reads the server's configuration, mounts both views, routes on the URL hash, polls health. */
 
 const STATUS_POLL_MS = 10_000;
 
-async function pollStatus(): Promise<void> {
+let polling: Promise<void> | undefined;
+
+/** Asks the demo server which services answer, and keeps the status chips and the service banner accurate. */
+function pollStatus(): Promise<void> {
+  polling ??= checkStatus().finally(() => {
+    polling = undefined;
+  });
+  return polling;
+}
+
+async function checkStatus(): Promise<void> {
   try {
     const status = await getStatus();
     renderStatus(status);
     if (status.gateway !== 'up') {
       const detail =
         status.gateway === 'absent' ? 'This stack runs no gateway.' : 'The gateway is not answering.';
-      showProblem(new DemoError('GATEWAY_DOWN', detail), { slot: 'service' });
+      showProblem(new DemoError('GATEWAY_DOWN', detail), { from: 'status' });
     } else if (status.emulator !== 'up') {
       const detail =
         status.emulator === 'absent' ? 'This stack runs no emulator.' : 'The ACS emulator is not answering.';
-      showProblem(new DemoError('EMULATOR_DOWN', detail), { slot: 'service' });
+      showProblem(new DemoError('EMULATOR_DOWN', detail), { from: 'status' });
     } else {
-      clearProblem('service');
+      clearServiceProblem();
     }
   } catch (e) {
     renderStatus(undefined);
-    showProblem(e, { slot: 'service' });
+    showProblem(e, { from: 'status' });
   }
 }
 
@@ -49,7 +59,7 @@ async function boot(): Promise<void> {
   try {
     config = await getConfig();
   } catch (e) {
-    showProblem(e, { slot: 'service', action: { label: 'Reload', run: () => location.reload() } });
+    showProblem(e, { from: 'status', action: { label: 'Reload', run: () => location.reload() } });
     return;
   }
   const userView = h('div', { class: 'view', 'data-view': 'user' });
@@ -60,6 +70,7 @@ async function boot(): Promise<void> {
   const views = { user: userView, admin: adminView };
   window.addEventListener('hashchange', () => route(views));
   route(views);
+  onServiceProblem(() => void pollStatus());
   void pollStatus();
   setInterval(() => void pollStatus(), STATUS_POLL_MS);
 }

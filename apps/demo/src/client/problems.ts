@@ -32,6 +32,17 @@ const HINTS: Partial<Record<DemoErrorCode, string>> = {
   THROTTLED: 'Wait a moment, then try again.',
 };
 
+/**
+ * Conditions of the services rather than of what the user did: the stack, the gateway or the emulator is down. They
+ * share one banner, which the status check keeps accurate.
+ */
+export const SERVICE_PROBLEMS: ReadonlySet<DemoErrorCode> = new Set<DemoErrorCode>([
+  'STACK_DOWN',
+  'GATEWAY_DOWN',
+  'EMULATOR_DOWN',
+  'SERVICE_UNAVAILABLE',
+]);
+
 export function describeProblem(e: unknown): Problem & { code: DemoErrorCode } {
   const error = toDemoError(e);
   const hint = HINTS[error.code];

@@ -1,4 +1,10 @@
-import { createTokenRefresher, type TokenRefresher } from '@acs-identity/browser-token-refresher';
+import {
+  createTokenRefresher,
+  isTokenRefresherError,
+  type TokenRefresher,
+  type TokenRefresherErrorCode,
+} from '@acs-identity/browser-token-refresher';
+import { DemoError, type DemoErrorCode } from '../errors.js';
 import type { DemoConfig } from './api.js';
 import type { FeedEvent, FeedToken, TokenFeed } from './feed.js';
 import { formatRelative, formatTime } from './format.js';
@@ -12,6 +18,24 @@ import type { SignIn } from './session.js';
 
 const SCOPES = ['chat', 'voip'] as const;
 const MAX_EVENTS = 100;
+
+/** The refresher's error codes, mapped to the demo's (what the user reads is in problems.ts). */
+const REFRESHER_CODES: Record<TokenRefresherErrorCode, DemoErrorCode> = {
+  INVALID_OPTIONS: 'INVALID_OPTIONS',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  INVALID_REQUEST: 'BAD_INPUT',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  INVALID_RESPONSE: 'SERVICE_UNAVAILABLE',
+  DISPOSED: 'UNEXPECTED',
+  ABORTED: 'UNEXPECTED',
+};
+
+function toFeedError(e: unknown): DemoError | undefined {
+  if (!isTokenRefresherError(e)) return undefined;
+  const code = e.retryAfterMs !== undefined ? 'THROTTLED' : REFRESHER_CODES[e.code];
+  return new DemoError(code, e.message, { cause: e });
+}
 
 export function createFeed(signIn: SignIn, config: DemoConfig): TokenFeed {
   const listeners = new Set<() => void>();
@@ -111,8 +135,15 @@ export function createFeed(signIn: SignIn, config: DemoConfig): TokenFeed {
     },
     async refreshNow() {
       log('info', 'New token requested: the leading tab fetches one for every tab.');
-      show(await refresher.refresh());
+      try {
+        show(await refresher.refresh());
+      } catch (e) {
+        // Signed out meanwhile: nothing to tell.
+        if (isTokenRefresherError(e) && e.code === 'DISPOSED') return;
+        throw toFeedError(e) ?? e;
+      }
     },
+    note: log,
     dispose() {
       for (const unsubscribe of unsubscribers) unsubscribe();
       refresher.dispose();

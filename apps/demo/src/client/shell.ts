@@ -1,14 +1,22 @@
 import type { StackStatus } from './api.js';
 import { h, replaceChildren } from './dom.js';
-import { describeProblem } from './problems.js';
+import { describeProblem, SERVICE_PROBLEMS } from './problems.js';
 
 /** The page frame: the error banners and the service status chips. */
 
 /**
- * Banners live in slots, so a problem with the services (found by polling) and a problem with what the user just did
- * never hide each other.
+ * Two banners at most: one about the services (the stack, the gateway, the emulator), kept accurate by the status
+ * check, and one about what the user just did. A service problem met by an action goes to the service banner; when that
+ * banner already explains it, nothing more is shown.
  */
-export type BannerSlot = 'service' | 'action';
+type BannerSlot = 'service' | 'action';
+
+let checkStatus: (() => void) | undefined;
+
+/** Registers the status check that service problems met by actions ask for. */
+export function onServiceProblem(check: () => void): void {
+  checkStatus = check;
+}
 
 function slotElement(slot: BannerSlot): HTMLElement | undefined {
   const area = document.getElementById('banner');
@@ -23,29 +31,47 @@ function slotElement(slot: BannerSlot): HTMLElement | undefined {
   return el;
 }
 
-export function showProblem(
-  e: unknown,
-  options: { slot?: BannerSlot; action?: { label: string; run: () => void } } = {},
-): void {
-  const slot = options.slot ?? 'action';
+export interface ProblemOptions {
+  /** `status`: the status check found it (it knows best which service is down). @default 'action' */
+  from?: 'status' | 'action';
+  action?: { label: string; run: () => void };
+}
+
+export function showProblem(e: unknown, options: ProblemOptions = {}): void {
+  const problem = describeProblem(e);
+  const from = options.from ?? 'action';
+  const slot: BannerSlot = SERVICE_PROBLEMS.has(problem.code) || from === 'status' ? 'service' : 'action';
+  if (slot === 'service' && from === 'action') {
+    checkStatus?.();
+    if (document.querySelector('#banner [data-slot=service] [data-from=status]') !== null) return;
+  }
   const el = slotElement(slot);
   if (el === undefined) return;
-  const problem = describeProblem(e);
   const action = options.action;
   replaceChildren(
     el,
     h(
       'div',
-      { class: 'banner', 'data-problem': problem.code },
+      { class: 'banner', 'data-problem': problem.code, 'data-from': from },
       h('div', {}, h('strong', {}, problem.title), h('span', {}, problem.detail)),
       action === undefined ? null : h('button', { type: 'button', onclick: action.run }, action.label),
-      h('button', { type: 'button', 'aria-label': 'Dismiss', onclick: () => clearProblem(slot) }, '×'),
+      h('button', { type: 'button', 'aria-label': 'Dismiss', onclick: () => clear(slot) }, '×'),
     ),
   );
 }
 
-export function clearProblem(slot: BannerSlot = 'action'): void {
+function clear(slot: BannerSlot): void {
   document.querySelector(`#banner [data-slot=${slot}]`)?.remove();
+}
+
+/** Removes the banner about what the user did. */
+export function clearProblem(): void {
+  clear('action');
+}
+
+/** The status check found every service up: removes the service banner it showed (not one an action showed). */
+export function clearServiceProblem(): void {
+  if (document.querySelector('#banner [data-slot=service] [data-from=status]') !== null) clear('service');
 }
 
 const LABELS = { up: 'up', down: 'down', absent: 'not running' } as const;

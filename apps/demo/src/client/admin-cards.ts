@@ -1,0 +1,185 @@
+import { formCard, lifetimeField, resultBox, scopesField, textField, userIdField } from './admin-fields.js';
+import { askFirst, describeToken, run } from './admin-results.js';
+import type { UserList } from './admin-users.js';
+import { h, uid } from './dom.js';
+import {
+  createUser,
+  createUserAndToken,
+  deleteUser,
+  exchangeTeamsToken,
+  issueToken,
+  parseIdentifier,
+  revokeTokens,
+} from './gateway.js';
+
+/** The admin view's cards: one per gateway operation, each showing its own outcome. */
+
+export interface AdminContext {
+  /** The admin key entered (throws a DemoError when there is none). */
+  adminKey(): string;
+  users: UserList;
+}
+
+export function createUserCard(ctx: AdminContext): HTMLElement {
+  const withToken = h('input', { type: 'checkbox', checked: true });
+  const scopes = scopesField('create-scopes');
+  const lifetime = lifetimeField();
+  return formCard(
+    'Create a user',
+    'Create',
+    [h('label', { class: 'check' }, withToken, 'With a token'), scopes.el, lifetime.el],
+    (output) =>
+      run(output, 'Create a user', async () => {
+        const key = ctx.adminKey();
+        if (!withToken.checked) {
+          const user = await createUser(key);
+          ctx.users.remember(user.rawId);
+          return user;
+        }
+        const created = await createUserAndToken(key, scopes.read(), lifetime.read());
+        ctx.users.remember(created.rawId);
+        return { rawId: created.rawId, ...(created.token ? { token: describeToken(created.token) } : {}) };
+      }),
+  );
+}
+
+export function issueTokenCard(ctx: AdminContext): HTMLElement {
+  const user = userIdField();
+  const scopes = scopesField('issue-scopes');
+  const lifetime = lifetimeField();
+  return formCard('Issue a token', 'Issue', [user.el, scopes.el, lifetime.el], (output) =>
+    run(output, 'Issue a token', async () =>
+      describeToken(await issueToken(ctx.adminKey(), user.read(), scopes.read(), lifetime.read())),
+    ),
+  );
+}
+
+/** Revoke a user's tokens or delete the user: each asks first, as `acs-identity token revoke` and `user delete` do. */
+export function manageCard(ctx: AdminContext): HTMLElement {
+  const user = userIdField();
+  const output = resultBox();
+  const headingId = uid('manage');
+  const target = () => ({ key: ctx.adminKey(), userId: user.read() });
+  const revoke = () =>
+    askFirst(
+      output,
+      target,
+      ({ userId }) => `Revoke every access token of ${userId}?`,
+      'Revoke',
+      ({ key, userId }) =>
+        void run(
+          output,
+          'Revoke tokens',
+          async () => {
+            const done = await revokeTokens(key, userId);
+            ctx.users.mark(userId, 'revoked');
+            return { revokeTokens: done };
+          },
+          () => `Revoked: every token ${userId} was issued before now is refused.`,
+        ),
+    );
+  const remove = () =>
+    askFirst(
+      output,
+      target,
+      ({ userId }) => `Delete the user ${userId} and revoke its tokens?`,
+      'Delete',
+      ({ key, userId }) =>
+        void run(
+          output,
+          'Delete the user',
+          async () => {
+            const done = await deleteUser(key, userId);
+            ctx.users.mark(userId, 'deleted');
+            return { deleteUser: done };
+          },
+          () => `Deleted ${userId}; its tokens no longer work.`,
+        ),
+    );
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': headingId },
+    h('h2', { id: headingId }, 'Revoke or delete'),
+    user.el,
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'button', onclick: revoke }, 'Revoke tokens'),
+      h('button', { type: 'button', class: 'danger', onclick: remove }, 'Delete user'),
+    ),
+    output,
+  );
+}
+
+export function parseCard(ctx: AdminContext): HTMLElement {
+  const rawId = textField('Raw id', {
+    placeholder: '8:acs:…, 4:+14255550123, 8:orgid:…',
+    required: 'Enter a raw id to parse.',
+  });
+  return formCard('Parse a raw id', 'Parse', [rawId.el], (output) =>
+    run(output, 'Parse a raw id', async () => parseIdentifier(ctx.adminKey(), rawId.read())),
+  );
+}
+
+const newGuid = (): string => globalThis.crypto?.randomUUID?.() ?? '';
+
+/**
+ * Exchange a Teams user's Entra token for an ACS token. Against the local stack the emulator's Entra stand-in mints
+ * the Entra token; the card shows the command, with the user and app ids of its fields.
+ */
+export function teamsCard(ctx: AdminContext): HTMLElement {
+  const missing = 'Enter the Entra token, the application id and the user’s object id.';
+  const aadToken = textField('Entra access token of the Teams user', {
+    placeholder: 'eyJ…',
+    required: missing,
+  });
+  const appId = textField('Entra application (client) id', {
+    placeholder: '00000000-0000-0000-0000-000000000000',
+    required: missing,
+  });
+  const userId = textField('Teams user object id (oid)', {
+    placeholder: '00000000-0000-0000-0000-000000000000',
+    required: missing,
+  });
+  appId.input.value = newGuid();
+  userId.input.value = newGuid();
+  const command = h('pre', { 'data-testid': 'entra-command' });
+  const showCommand = () => {
+    const oid = userId.input.value.trim() || '<oid>';
+    const app = appId.input.value.trim() || '<appid>';
+    command.textContent = `npx acs-identity emulator entra token --teams-user ${oid} --app ${app} --query accessToken -o tsv`;
+  };
+  for (const field of [appId, userId]) field.input.addEventListener('input', showCommand);
+  showCommand();
+  return formCard(
+    'Exchange a Teams token',
+    'Exchange',
+    [
+      h(
+        'p',
+        { class: 'muted small' },
+        'Trades a Teams user’s Entra token (scopes Teams.ManageCalls and Teams.ManageChats) for an ACS token.',
+      ),
+      h(
+        'p',
+        { class: 'small' },
+        'Against this local stack, the emulator’s Entra stand-in mints the Entra token: run this at the repository ',
+        'root (add --data-dir if npm start used another data folder) and paste its output below.',
+      ),
+      command,
+      aadToken.el,
+      appId.el,
+      userId.el,
+      h(
+        'p',
+        { class: 'muted small' },
+        'Against a real ACS resource, the token comes from Microsoft Entra ID (MSAL).',
+      ),
+    ],
+    (output) =>
+      run(output, 'Exchange a Teams token', async () => {
+        const input = { aadToken: aadToken.read(), appId: appId.read(), userId: userId.read() };
+        return describeToken(await exchangeTeamsToken(ctx.adminKey(), input));
+      }),
+  );
+}
