@@ -80,6 +80,21 @@ function claimsOf(token: string): { iat: number; exp: number; skypeid: string } 
   };
 }
 
+/** Opens the admin view: its cards by heading, and a user made with its first card (with a chat and voip token). */
+async function adminView(page: Page, demoUrl: string) {
+  await page.goto(`${demoUrl}#/admin`);
+  const section = (name: string) => page.locator('section', { has: page.getByRole('heading', { name }) });
+  return {
+    section,
+    async createUser(): Promise<{ rawId: string; token: { scopes: string[] } }> {
+      const create = section('Create a user');
+      await create.getByRole('button', { name: 'Create', exact: true }).click();
+      const createdText = await create.locator('[data-testid=admin-result]').textContent();
+      return JSON.parse(createdText ?? '{}') as { rawId: string; token: { scopes: string[] } };
+    },
+  };
+}
+
 describe.skipIf(!HAS_CHROMIUM)('the demo in Chromium', () => {
   let dataDir: string;
   let userDataDir: string;
@@ -211,13 +226,9 @@ describe.skipIf(!HAS_CHROMIUM)('the demo in Chromium', () => {
   it('runs every admin operation with the development admin key', async () => {
     if (context === undefined || stack === undefined) throw new Error('the stack did not start');
     const page = watch(await context.newPage());
-    await page.goto(`${stack.demoUrl}#/admin`);
-    const section = (name: string) => page.locator('section', { has: page.getByRole('heading', { name }) });
+    const { section, createUser } = await adminView(page, stack.demoUrl);
 
-    const create = section('Create a user');
-    await create.getByRole('button', { name: 'Create', exact: true }).click();
-    const createdText = await create.locator('[data-testid=admin-result]').textContent();
-    const created = JSON.parse(createdText ?? '{}') as { rawId: string; token: { scopes: string[] } };
+    const created = await createUser();
     expect(created.rawId).toMatch(/^8:acs:/);
     expect(created.token.scopes).toEqual(['CHAT', 'VOIP']);
 
@@ -272,10 +283,7 @@ describe.skipIf(!HAS_CHROMIUM)('the demo in Chromium', () => {
   it('exchanges a Teams token minted by the command the admin card shows', async () => {
     if (context === undefined || stack === undefined) throw new Error('the stack did not start');
     const page = watch(await context.newPage());
-    await page.goto(`${stack.demoUrl}#/admin`);
-    const teams = page.locator('section', {
-      has: page.getByRole('heading', { name: 'Exchange a Teams token' }),
-    });
+    const teams = (await adminView(page, stack.demoUrl)).section('Exchange a Teams token');
     expect(await teams.textContent()).not.toMatch(/no Entra stand-in|answers an error/);
     // The card's command, with the user and app ids its fields hold.
     const command = (await teams.getByTestId('entra-command').textContent()) ?? '';
@@ -298,15 +306,8 @@ describe.skipIf(!HAS_CHROMIUM)('the demo in Chromium', () => {
   it('asks before it revokes or deletes a user, as the CLI does, and shows a revocation as done', async () => {
     if (context === undefined || stack === undefined) throw new Error('the stack did not start');
     const page = watch(await context.newPage());
-    await page.goto(`${stack.demoUrl}#/admin`);
-    const section = (name: string) => page.locator('section', { has: page.getByRole('heading', { name }) });
-    const create = section('Create a user');
-    await create.getByRole('button', { name: 'Create', exact: true }).click();
-    const rawId = (
-      JSON.parse((await create.locator('[data-testid=admin-result]').textContent()) ?? '{}') as {
-        rawId: string;
-      }
-    ).rawId;
+    const { section, createUser } = await adminView(page, stack.demoUrl);
+    const { rawId } = await createUser();
     await page.locator('[data-testid=admin-users] button').first().click();
     const manage = section('Revoke or delete');
     const issue = section('Issue a token');

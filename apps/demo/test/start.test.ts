@@ -103,6 +103,9 @@ describe('npm start', () => {
         body: JSON.stringify({ token }),
       });
       expect(await verdict.json()).toMatchObject({ valid: true, identity: identityOf(token) });
+      // The access key is kept: only the port (0 here) changes in the connection string.
+      const accessKey = (out: string) => /;accesskey=(\S+)/.exec(out)?.[1];
+      expect(accessKey(second.output())).toBe(accessKey(first.output()));
     } finally {
       expect(await stopStack(second)).toBe(0);
     }

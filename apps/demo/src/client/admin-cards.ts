@@ -54,59 +54,74 @@ export function issueTokenCard(ctx: AdminContext): HTMLElement {
   );
 }
 
+/** What the "Revoke or delete" card can do to a user, each after a question, as the CLI asks. */
+interface UserOperation {
+  button: string;
+  question(userId: string): string;
+  go: string;
+  title: string;
+  call(key: string, userId: string): Promise<Record<string, boolean>>;
+  state: 'revoked' | 'deleted';
+  done(userId: string): string;
+}
+
+const USER_OPERATIONS: readonly UserOperation[] = [
+  {
+    button: 'Revoke tokens',
+    question: (userId) => `Revoke every access token of ${userId}?`,
+    go: 'Revoke',
+    title: 'Revoke tokens',
+    call: async (key, userId) => ({ revokeTokens: await revokeTokens(key, userId) }),
+    state: 'revoked',
+    done: (userId) => `Revoked: every token ${userId} was issued before now is refused.`,
+  },
+  {
+    button: 'Delete user',
+    question: (userId) => `Delete the user ${userId} and revoke its tokens?`,
+    go: 'Delete',
+    title: 'Delete the user',
+    call: async (key, userId) => ({ deleteUser: await deleteUser(key, userId) }),
+    state: 'deleted',
+    done: (userId) => `Deleted ${userId}; its tokens no longer work.`,
+  },
+];
+
 /** Revoke a user's tokens or delete the user: each asks first, as `acs-identity token revoke` and `user delete` do. */
 export function manageCard(ctx: AdminContext): HTMLElement {
   const user = userIdField();
   const output = resultBox();
   const headingId = uid('manage');
   const target = () => ({ key: ctx.adminKey(), userId: user.read() });
-  const revoke = () =>
-    askFirst(
-      output,
-      target,
-      ({ userId }) => `Revoke every access token of ${userId}?`,
-      'Revoke',
-      ({ key, userId }) =>
-        void run(
-          output,
-          'Revoke tokens',
-          async () => {
-            const done = await revokeTokens(key, userId);
-            ctx.users.mark(userId, 'revoked');
-            return { revokeTokens: done };
-          },
-          () => `Revoked: every token ${userId} was issued before now is refused.`,
-        ),
-    );
-  const remove = () =>
-    askFirst(
-      output,
-      target,
-      ({ userId }) => `Delete the user ${userId} and revoke its tokens?`,
-      'Delete',
-      ({ key, userId }) =>
-        void run(
-          output,
-          'Delete the user',
-          async () => {
-            const done = await deleteUser(key, userId);
-            ctx.users.mark(userId, 'deleted');
-            return { deleteUser: done };
-          },
-          () => `Deleted ${userId}; its tokens no longer work.`,
-        ),
+  const button = (op: UserOperation) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: op.state === 'deleted' ? 'danger' : undefined,
+        onclick: () =>
+          askFirst(
+            output,
+            target,
+            ({ userId }) => op.question(userId),
+            op.go,
+            ({ key, userId }) => {
+              const act = async () => {
+                const answer = await op.call(key, userId);
+                ctx.users.mark(userId, op.state);
+                return answer;
+              };
+              void run(output, op.title, act, () => op.done(userId));
+            },
+          ),
+      },
+      op.button,
     );
   return h(
     'section',
     { class: 'card', 'aria-labelledby': headingId },
     h('h2', { id: headingId }, 'Revoke or delete'),
     user.el,
-    h(
-      'div',
-      { class: 'actions' },
-      h('button', { type: 'button', onclick: revoke }, 'Revoke tokens'),
-      h('button', { type: 'button', class: 'danger', onclick: remove }, 'Delete user'),
-    ),
+    h('div', { class: 'actions' }, ...USER_OPERATIONS.map(button)),
     output,
   );
 }

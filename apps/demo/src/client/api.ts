@@ -82,22 +82,22 @@ function forwardingError(res: Response, body: unknown): DemoError | undefined {
   return undefined;
 }
 
-export async function getConfig(): Promise<DemoConfig> {
-  const res = await call('/demo/config.json', { headers: { accept: 'application/json' } });
+/** A JSON object the demo server itself answers with (`what` names it in the error). */
+async function demoJson<T>(path: string, what: string): Promise<T> {
+  const res = await call(path, { headers: { accept: 'application/json' } });
   const body = await readJson(res);
   if (!res.ok || typeof body !== 'object' || body === null) {
-    throw new DemoError('UNEXPECTED', `The demo server answered ${res.status} for its configuration.`);
+    throw new DemoError('UNEXPECTED', `The demo server answered ${res.status} for ${what}.`);
   }
-  return body as DemoConfig;
+  return body as T;
 }
 
-export async function getStatus(): Promise<StackStatus> {
-  const res = await call('/demo/status', { headers: { accept: 'application/json' } });
-  const body = await readJson(res);
-  if (!res.ok || typeof body !== 'object' || body === null) {
-    throw new DemoError('UNEXPECTED', `The demo server answered ${res.status} for the status.`);
-  }
-  return body as StackStatus;
+export function getConfig(): Promise<DemoConfig> {
+  return demoJson('/demo/config.json', 'its configuration');
+}
+
+export function getStatus(): Promise<StackStatus> {
+  return demoJson('/demo/status', 'the status');
 }
 
 /** The gateway's development sign-in: a JWT for a named demo user. */
