@@ -458,6 +458,39 @@ describe.skipIf(!HAS_CHROMIUM)('the demo without its gateway', () => {
   });
 });
 
+describe.skipIf(!HAS_CHROMIUM)('the demo with a gateway that throttles', () => {
+  it('says to wait when the gateway answers THROTTLED', async () => {
+    const adminKey = `admin-${'k'.repeat(40)}`;
+    const gateway = await startGateway({
+      env: {},
+      dev: true,
+      adminKeys: [adminKey],
+      rateLimitPerMinute: 1,
+      port: 0,
+      dataDir: await mkdtemp(join(tmpdir(), 'acs-demo-gateway-')),
+      connectionString: `endpoint=https://127.0.0.1:9/;accesskey=${Buffer.alloc(64, 7).toString('base64')}`,
+      logSink: () => {},
+    });
+    const demo = await createDemoServer({ gatewayUrl: gateway.url, adminKey, staticDir: STATIC_DIR });
+    try {
+      await onDemoPage(demo, async (page) => {
+        const parse = (await adminView(page, page.url())).section('Parse a raw id');
+        await parse.getByRole('textbox', { name: 'Raw id' }).fill('4:+14255550123');
+        await parse.getByRole('button', { name: 'Parse' }).click();
+        await parse.getByText('PHONE_NUMBER').waitFor();
+        // One request a minute: the second is throttled, and the page says what to do.
+        await parse.getByRole('button', { name: 'Parse' }).click();
+        await see(page, '[data-problem=THROTTLED]');
+        const problem = (await parse.locator('[data-problem=THROTTLED]').textContent()) ?? '';
+        expect(problem).toMatch(/^Too many requests\. /);
+        expect(problem).toMatch(/Wait a moment, then try again\.$/);
+      });
+    } finally {
+      await gateway.close();
+    }
+  });
+});
+
 describe.skipIf(!HAS_CHROMIUM)('the demo without its emulator', () => {
   it('says that the emulator is down while the refresher keeps retrying', async () => {
     // A real gateway in development mode whose back end (the emulator) does not answer.
