@@ -33,8 +33,9 @@ function globalsOf(outcome: CommandOutcome): GlobalValues {
 
 /**
  * Runs one resolved command: checks its --query first (nothing is done with a query that cannot run), then calls its
- * implementation and prints the result. A command that removes something the service says is already gone succeeds
- * with a warning (`whenGone` in its declaration, `gone` in the error table).
+ * implementation and prints the result. A command that removes something the service says is already gone succeeds,
+ * as it does when the service answers 204 for it (`whenGone` in its declaration, `gone` in the error table); --verbose
+ * says so.
  */
 async function runCommand(outcome: CommandOutcome, context: CommandContext): Promise<void> {
   const { global, log } = context;
@@ -47,7 +48,7 @@ async function runCommand(outcome: CommandOutcome, context: CommandContext): Pro
   } catch (thrown) {
     const error = toCliError(thrown);
     if (whenGone === undefined || !error.gone) throw error;
-    log.warn(`${whenGone} (${describeError(error)})`);
+    log.info(`${whenGone} (${describeError(error)})`);
     return;
   }
   await context.print(result);

@@ -19,7 +19,7 @@ export interface ErrorTableEntry {
   readonly hints?: Readonly<Record<string, string>>;
   /**
    * The thing acted on does not exist. A command that removes it (`user delete`, `token revoke`: `whenGone` in its
-   * declaration) then has nothing left to do and succeeds with a warning, whatever the service answered (204 or 404).
+   * declaration) then has nothing left to do and succeeds, whatever the service answered (204 or 404).
    */
   readonly gone?: true;
 }

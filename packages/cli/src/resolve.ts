@@ -85,23 +85,28 @@ function resolveOne(
   return undefined;
 }
 
+/** The options resolved: their values (with the arguments given that are not options) and where each came from. */
+export interface ResolvedArgs {
+  readonly kind: 'resolved';
+  readonly args: Record<string, unknown>;
+  readonly sources: Record<string, ArgSource>;
+}
+
 /**
- * Resolves every option of a parsed command (see the module comment). Fails with the first value that does not fit,
- * or with the required options that have no value.
+ * Resolves every option of `options` from the arguments given and the environment (see the module comment). Fails
+ * with the first value that does not fit, or with the required options that have no value.
  */
-export function resolveCommand(
-  raw: RawCommand,
+export function resolveArgs(
+  options: Readonly<Record<string, OptionSpec>>,
+  given: Readonly<Record<string, unknown>>,
   env: Readonly<Record<string, string | undefined>>,
-  warnings: readonly string[],
-): CommandOutcome | ErrorOutcome {
-  const spec = commandById(raw.id);
-  if (!spec) return { kind: 'error', message: `Unknown command: ${raw.id}` };
-  const args: Record<string, unknown> = { ...raw.args };
+): ResolvedArgs | ErrorOutcome {
+  const args: Record<string, unknown> = { ...given };
   const sources: Record<string, ArgSource> = {};
   const missing: string[] = [];
   try {
-    for (const [name, option] of Object.entries(optionsOf(spec))) {
-      const resolved = resolveOne(name, option, raw.args[name], env);
+    for (const [name, option] of Object.entries(options)) {
+      const resolved = resolveOne(name, option, given[name], env);
       if (resolved === undefined) {
         if (option.required) missing.push(name);
         continue;
@@ -117,5 +122,18 @@ export function resolveCommand(
     const plural = missing.length > 1 ? 's' : '';
     return { kind: 'error', message: `Missing required argument${plural}: ${missing.join(', ')}` };
   }
-  return { kind: 'command', id: raw.id, args, sources, warnings };
+  return { kind: 'resolved', args, sources };
+}
+
+/** Resolves every option of a parsed command: its own, its connection options, the global ones. */
+export function resolveCommand(
+  raw: RawCommand,
+  env: Readonly<Record<string, string | undefined>>,
+  warnings: readonly string[],
+): CommandOutcome | ErrorOutcome {
+  const spec = commandById(raw.id);
+  if (!spec) return { kind: 'error', message: `Unknown command: ${raw.id}` };
+  const resolved = resolveArgs(optionsOf(spec), raw.args, env);
+  if (resolved.kind === 'error') return resolved;
+  return { kind: 'command', id: raw.id, args: resolved.args, sources: resolved.sources, warnings };
 }

@@ -69,8 +69,8 @@ export interface CommandSpec {
   readonly examples: readonly (readonly [command: string, description: string])[];
   /**
    * The command removes something (a user, its tokens). When the service answers that it does not exist (a code whose
-   * error-table entry is `gone`), there is nothing left to do: this notice is printed as a warning and the command
-   * succeeds, whether the service answered 204 or 404.
+   * error-table entry is `gone`), there is nothing left to do: the command succeeds as it does when the service answers
+   * 204 for it, so both answers look the same; this notice is logged for --verbose.
    */
   readonly whenGone?: string;
 }

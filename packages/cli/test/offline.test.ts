@@ -31,7 +31,9 @@ describe('acs-identity (offline)', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     // Issue 18 item 5: az's wording for a command word it does not know (was yargs' "Unknown argument: frobnicate").
-    expect(run.stderr).toMatch(/^ERROR \[USAGE\] 'frobnicate' is misspelled or not recognized by the system\. Hint: /);
+    expect(run.stderr).toMatch(
+      /^ERROR \[USAGE\] 'frobnicate' is misspelled or not recognized by the system\. Hint: /,
+    );
   });
 
   it('rejects a missing required option with exit code 2', async () => {

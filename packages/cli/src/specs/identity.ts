@@ -75,7 +75,7 @@ export const USER_DELETE = {
   path: ['user', 'delete'],
   summary: 'Delete a communication user and revoke its tokens.',
   ...confirmedUserCommand,
-  details: `${confirmedUserCommand.details} A user that does not exist (already deleted) is a warning, not an error.`,
+  details: `${confirmedUserCommand.details} A user that does not exist (already deleted) is not an error: there is nothing left to delete (--verbose says so).`,
   whenGone: 'The user does not exist (it was already deleted); nothing was deleted.',
   examples: [['acs-identity user delete --user 8:acs:... --yes', 'Delete without prompting']],
 } as const satisfies CommandSpec;
@@ -109,7 +109,7 @@ export const TOKEN_REVOKE = {
   path: ['token', 'revoke'],
   summary: 'Revoke every access token of a user.',
   ...confirmedUserCommand,
-  details: `${confirmedUserCommand.details} A user that does not exist (deleted, which revoked its tokens) is a warning, not an error.`,
+  details: `${confirmedUserCommand.details} A user that does not exist (deleted, which revoked its tokens) is not an error: there is nothing left to revoke (--verbose says so).`,
   whenGone: 'The user does not exist (it was deleted, which revoked its tokens); nothing was revoked.',
   examples: [['acs-identity token revoke --user 8:acs:... --yes', 'Revoke without prompting']],
 } as const satisfies CommandSpec;
