@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkCommandLine, isFlag, replaceDeprecatedCommand } from './check.js';
+import { checkCommandLine, isFlag } from './check.js';
+import { replaceDeprecatedCommand } from './deprecated.js';
 import { DEPRECATED_COMMANDS } from './options.js';
 
 describe('checkCommandLine', () => {

@@ -96,4 +96,8 @@ describe('the bundled bin', () => {
     expect(loaded).not.toContain('YargsInstance');
     expect(loaded).not.toContain('CommunicationIdentityClient');
   });
+
+  it("reads the entry's own modules from one chunk besides the entry file (build.mjs: one-entry-chunk)", () => {
+    expect(staticGraph(new URL('../dist/bundle/main.js', import.meta.url)).size).toBeLessThanOrEqual(2);
+  });
 });

@@ -1,9 +1,9 @@
-import { checkCommandLine, replaceDeprecatedCommand } from './check.js';
 import { optionsOf } from './command-options.js';
+import { replaceDeprecatedCommand } from './deprecated.js';
 import { BIN, TOOL_SUMMARY } from './global-options.js';
 import { helpTarget, helpWidth, renderHelp, wantsHelp, wantsVersion } from './help.js';
 import { COMMANDS, type CommandId, DEPRECATED_COMMANDS } from './options.js';
-import type { ParseOutcome, RawOutcome } from './parsed.js';
+import type { ParseOutcome, RawCommand } from './parsed.js';
 import { resolveCommand } from './resolve.js';
 import type { CommandSpec } from './spec.js';
 
@@ -14,7 +14,7 @@ export type { ParseOutcome } from './parsed.js';
  * definition then gives the same raw values yargs would (a unit test compares the two for every command). Anything
  * else, including an empty word or a command with a required option, returns undefined and goes to yargs.
  */
-export function parseWithoutOptions(argv: readonly string[]): RawOutcome | undefined {
+export function parseWithoutOptions(argv: readonly string[]): RawCommand | undefined {
   if (argv.some((arg) => arg === '' || arg.startsWith('-'))) return undefined;
   const spec: CommandSpec | undefined = (COMMANDS as readonly CommandSpec[]).find(
     (c) => argv.length >= c.path.length && c.path.every((word, i) => argv[i] === word),
@@ -42,9 +42,9 @@ function welcome(width: number): string {
 }
 
 /**
- * Reads a command line without running anything. Help, the version, a bare `acs-identity`, mistakes in the command
- * words or option names, and option-free command lines are answered from the typed definition; the other command
- * lines are parsed by yargs, which is loaded only then. Every option is then resolved from the command line, its
+ * Reads a command line without running anything. Help, the version, a bare `acs-identity` and option-free command
+ * lines are answered from the typed definition; any other line is first checked against it (check.ts: misspelled
+ * words, unknown options, a missing argument), then parsed by yargs, which is loaded only then. Every option is then resolved from the command line, its
  * environment variable (`env`) or its default. `version` is called only for `--version` (it reads package.json).
  */
 export async function parseCommandLine(
@@ -59,13 +59,14 @@ export async function parseCommandLine(
   }
   if (wantsVersion(line.argv)) return { kind: 'text', text: version() };
   if (line.argv.length === 0) return { kind: 'text', text: welcome(helpWidth(columns)) };
+  const direct = parseWithoutOptions(line.argv);
+  if (direct) return resolveCommand(direct, env, line.warnings);
+  // Everything else is checked against the definition first (typos, unknown options), then parsed by yargs.
+  const { checkCommandLine } = await import('./check.js');
   const checked = checkCommandLine(line.argv);
   if (checked.kind === 'error') return checked;
-  let raw = parseWithoutOptions(line.argv);
-  if (!raw) {
-    const { parseWithYargs } = await import('./parser.js');
-    raw = parseWithYargs(line.argv);
-  }
+  const { parseWithYargs } = await import('./parser.js');
+  const raw = parseWithYargs(line.argv);
   if (raw.kind !== 'command') return raw;
   return resolveCommand(raw, env, [...line.warnings, ...checked.warnings]);
 }
