@@ -1,12 +1,7 @@
-/**
- * What a new user tripped on (issue 18): az habits and misleading messages, each through the built bin against a real
- * emulator.
- */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EmulatorLogEntry, type RunningEmulator, startEmulator } from '@acs-identity/emulator';
+import type { EmulatorLogEntry, RunningEmulator } from '@acs-identity/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalEmulator, startLocalEmulator } from './local-emulator.js';
 import { type CliRun, json, runCli } from './run-cli.js';
 
 let emulator: RunningEmulator;
@@ -40,29 +35,17 @@ async function newUser(): Promise<string> {
   return run.stdout.trim();
 }
 
+let local: LocalEmulator | undefined;
+
 beforeAll(async () => {
-  workDir = mkdtempSync(join(tmpdir(), 'acs-cli-az-'));
-  emptyDir = mkdtempSync(join(tmpdir(), 'acs-cli-az-empty-'));
-  emulator = await startEmulator({
-    port: 0,
-    dataDir: join(workDir, '.acs-identity'),
-    logger: (entry) => {
-      if (entry.method) requests.push(entry);
-    },
-    rateLimits: false,
+  local = await startLocalEmulator('acs-cli-az', (entry) => {
+    if (entry.method) requests.push(entry);
   });
-  explicit = [
-    '--connection-string',
-    emulator.info.connectionString,
-    '--ca-cert',
-    emulator.info.caCertFile ?? '',
-  ];
+  ({ emulator, workDir, emptyDir, explicit } = local);
 });
 
 afterAll(async () => {
-  await emulator?.close();
-  rmSync(workDir, { recursive: true, force: true });
-  rmSync(emptyDir, { recursive: true, force: true });
+  await local?.close();
 });
 
 describe('an invalid --query (item 1)', () => {

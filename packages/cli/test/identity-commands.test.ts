@@ -1,9 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type RunningEmulator, startEmulator } from '@acs-identity/emulator';
+import type { RunningEmulator } from '@acs-identity/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalEmulator, startLocalEmulator } from './local-emulator.js';
 import { BIN, type CliRun, json, runCli, runCommand } from './run-cli.js';
 
 let emulator: RunningEmulator;
@@ -55,27 +54,15 @@ function expectOneErrorLine(run: CliRun, code: string): void {
   expect(lines[0]).toMatch(new RegExp(`^ERROR \\[${code}\\] .+ Hint: .+`));
 }
 
+let local: LocalEmulator | undefined;
+
 beforeAll(async () => {
-  workDir = mkdtempSync(join(tmpdir(), 'acs-cli-'));
-  emptyDir = mkdtempSync(join(tmpdir(), 'acs-cli-empty-'));
-  emulator = await startEmulator({
-    port: 0,
-    dataDir: join(workDir, '.acs-identity'),
-    logger: false,
-    rateLimits: false,
-  });
-  explicit = [
-    '--connection-string',
-    emulator.info.connectionString,
-    '--ca-cert',
-    emulator.info.caCertFile ?? '',
-  ];
+  local = await startLocalEmulator('acs-cli', false);
+  ({ emulator, workDir, emptyDir, explicit } = local);
 });
 
 afterAll(async () => {
-  await emulator?.close();
-  rmSync(workDir, { recursive: true, force: true });
-  rmSync(emptyDir, { recursive: true, force: true });
+  await local?.close();
 });
 
 describe.concurrent('connection', () => {
