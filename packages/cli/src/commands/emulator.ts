@@ -66,8 +66,10 @@ export const emulatorStart: CommandHandler<typeof EMULATOR_START> = async (args,
     context.log.notice(`Serving with ${count} worker processes.`);
   }
   announce(context, emulator.info, emulator.infoFile);
+  // Listen for Ctrl+C before saying it is ready: a script may stop it as soon as it reads the JSON.
+  const stopped = runUntilStopped(context, 'the emulator', () => emulator.close());
   await context.print(emulator.info as unknown as JsonValue);
-  await runUntilStopped(context, 'the emulator', () => emulator.close());
+  await stopped;
   return undefined;
 };
 

@@ -43,12 +43,14 @@ export const gatewayStart: CommandHandler<typeof GATEWAY_START> = async (args, c
     `GraphQL gateway listening on ${running.graphqlUrl}${running.gateway.dev ? ' (development mode)' : ''}.`,
   );
   context.log.notice('Press Ctrl+C to stop.');
+  // Listen for Ctrl+C before saying it is ready: a script may stop it as soon as it reads the JSON.
+  const stopped = runUntilStopped(context, 'the gateway', () => running.close());
   await context.print({
     url: running.url,
     graphqlUrl: running.graphqlUrl,
     port: running.port,
     dev: running.gateway.dev,
   });
-  await runUntilStopped(context, 'the gateway', () => running.close());
+  await stopped;
   return undefined;
 };
