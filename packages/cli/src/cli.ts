@@ -68,7 +68,8 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
   try {
     const outcome = await parseCommandLine(argv, readVersion, io.stdout.columns, io.env);
     if (outcome.kind === 'error') {
-      throw new CliError('USAGE', outcome.message, outcome.hint === undefined ? {} : { hint: outcome.hint });
+      const hint = outcome.hint === undefined ? {} : { hint: outcome.hint };
+      throw new CliError(outcome.code ?? 'USAGE', outcome.message, hint);
     }
     if (outcome.kind === 'text') {
       if (outcome.text) io.stdout.write(`${outcome.text}\n`);

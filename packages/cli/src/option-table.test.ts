@@ -97,6 +97,7 @@ describe('optionsFromTable', () => {
     });
     expect(resolveArgs(options, {}, { SAMPLE_PORT: 'x' })).toEqual({
       kind: 'error',
+      code: 'INVALID_OPTIONS',
       message: 'SAMPLE_PORT: "x" is not valid; expected a whole number from 0 to 65535.',
     });
     expect(resolveArgs(options, { 'api-key': ' ' }, {})).toEqual({

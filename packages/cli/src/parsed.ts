@@ -11,6 +11,8 @@ export interface TextOutcome {
 /** A command line that cannot run, and what to do about it. */
 export interface ErrorOutcome {
   readonly kind: 'error';
+  /** `INVALID_OPTIONS` for a bad environment variable; otherwise a usage error. */
+  readonly code?: 'INVALID_OPTIONS';
   readonly message: string;
   readonly hint?: string;
 }

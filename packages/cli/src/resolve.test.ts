@@ -66,15 +66,18 @@ describe('resolveCommand', () => {
   it('checks values from variables as strictly as flags, naming the variable', () => {
     expect(resolveCommand(raw('gateway start'), { GATEWAY_PORT: '99999' }, [])).toEqual({
       kind: 'error',
+      code: 'INVALID_OPTIONS',
       message: 'GATEWAY_PORT must be a whole number from 0 to 65535, got 99999.',
     });
     expect(resolveCommand(raw('user create'), { ACS_IDENTITY_API_VERSION: '1999-01-01' }, [])).toEqual({
       kind: 'error',
+      code: 'INVALID_OPTIONS',
       message:
         'ACS_IDENTITY_API_VERSION: "1999-01-01" is not one of 2021-03-07, 2022-06-01, 2022-10-01, 2023-10-01.',
     });
     expect(resolveCommand(raw('gateway start'), { GATEWAY_DEV: 'maybe' }, [])).toEqual({
       kind: 'error',
+      code: 'INVALID_OPTIONS',
       message: 'GATEWAY_DEV: "maybe" is not valid; expected true or false.',
     });
     expect(resolveCommand(raw('gateway start'), { GATEWAY_DEV: 'yes' }, [])).toMatchObject({

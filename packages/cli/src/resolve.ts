@@ -10,7 +10,10 @@ import type { CommandOutcome, ErrorOutcome, RawCommand } from './parsed.js';
 import type { ArgSource, OptionSpec } from './spec.js';
 
 /** A value that does not fit its option; the message says which option, what was given and what is accepted. */
-class InvalidValue extends Error {}
+class InvalidValue extends Error {
+  /** The value came from an environment variable (a configuration error, not a usage error). */
+  fromEnv = false;
+}
 
 const BOOLEAN_TEXT: Readonly<Record<string, boolean>> = {
   true: true,
@@ -80,7 +83,14 @@ function resolveOne(
 ): { value: unknown; source: ArgSource } | undefined {
   if (given !== undefined) return { value: fromText(`--${name}`, spec, given, 'option'), source: 'option' };
   const text = spec.env === undefined ? undefined : env[spec.env]?.trim();
-  if (spec.env !== undefined && text) return { value: fromText(spec.env, spec, text, 'env'), source: 'env' };
+  if (spec.env !== undefined && text) {
+    try {
+      return { value: fromText(spec.env, spec, text, 'env'), source: 'env' };
+    } catch (e) {
+      if (e instanceof InvalidValue) e.fromEnv = true;
+      throw e;
+    }
+  }
   if (spec.default !== undefined) return { value: spec.default, source: 'default' };
   return undefined;
 }
@@ -115,7 +125,11 @@ export function resolveArgs(
       sources[name] = resolved.source;
     }
   } catch (e) {
-    if (e instanceof InvalidValue) return { kind: 'error', message: e.message };
+    if (e instanceof InvalidValue) {
+      return e.fromEnv
+        ? { kind: 'error', code: 'INVALID_OPTIONS', message: e.message }
+        : { kind: 'error', message: e.message };
+    }
     throw e;
   }
   if (missing.length > 0) {

@@ -287,6 +287,19 @@ describe.concurrent('--api-version', () => {
     );
     expect(run.stderr).toMatch(/INFO: Command ran in \d+\.\d{3} seconds\./);
   });
+
+  it('reads ACS_IDENTITY_API_VERSION when --api-version is not given, and the flag wins over it', async () => {
+    const env = { ACS_IDENTITY_API_VERSION: '2022-06-01' };
+    const fromEnv = await runCli(['user', 'create', '--verbose'], { cwd: workDir, env });
+    expect(fromEnv.stderr).toMatch(
+      /INFO: POST https:\/\/127\.0\.0\.1:\d+\/identities\?api-version=2022-06-01 -> 201/,
+    );
+    const fromFlag = await runCli(['user', 'create', '--verbose', '--api-version', '2021-03-07'], {
+      cwd: workDir,
+      env,
+    });
+    expect(fromFlag.stderr).toMatch(/api-version=2021-03-07 -> 201/);
+  });
 });
 
 describe.concurrent('user delete and token revoke', () => {

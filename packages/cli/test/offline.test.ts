@@ -48,6 +48,16 @@ describe('acs-identity (offline)', () => {
     expect(run.stderr).toContain('[USAGE] Invalid values');
   });
 
+  it('refuses a bad value of a documented variable as INVALID_OPTIONS, naming the variable', async () => {
+    const run = await runCli(['identifier', 'parse', USER], {
+      env: { ACS_IDENTITY_API_VERSION: '1999-01-01' },
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /^ERROR \[INVALID_OPTIONS\] ACS_IDENTITY_API_VERSION: "1999-01-01" is not one of 2021-03-07, /,
+    );
+  });
+
   it('rejects a non-numeric --count before doing anything', async () => {
     const run = await runCli(['user', 'create', '--count', 'many']);
     expect(run.code).toBe(2);
