@@ -1,4 +1,4 @@
-import { ENV, ERROR_CODES } from '@acs-identity/core/vocabulary';
+import { EMULATOR_INFO_FILE, ENV, ERROR_CODES } from '@acs-identity/core/vocabulary';
 import type { JsonValue } from './json.js';
 import { redact } from './redact.js';
 
@@ -40,7 +40,7 @@ export const ERROR_TABLE = {
       `Pass --connection-string (or set ${ENV.connectionString}), or --endpoint (or ` +
       `${ENV.endpoint}) with an Entra ID login, or start a local emulator with \`acs-identity emulator start\`.`,
     hints: {
-      caCertFile: `Trust the service's CA with --ca-cert <file> (or ${ENV.caCertFile}). A local emulator's CA is trusted without it where its emulator.json is found (the data folder of \`acs-identity emulator start\`); elsewhere pass the caCertFile its emulator.json names.`,
+      caCertFile: `Trust the service's CA with --ca-cert <file> (or ${ENV.caCertFile}). A local emulator's CA is trusted without it where its ${EMULATOR_INFO_FILE} is found (the data folder of \`acs-identity emulator start\`); elsewhere pass the caCertFile its ${EMULATOR_INFO_FILE} names.`,
     },
   },
   UNAUTHENTICATED: {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { EMULATOR_INFO_FILE } from '@acs-identity/core/vocabulary';
 import type { EmulatorInfo, EmulatorLogEntry } from '@acs-identity/emulator';
 import type { CommandContext } from '../context.js';
 import type { CommandHandler } from '../handler.js';
@@ -86,7 +87,7 @@ export const emulatorRotateKey: CommandHandler<typeof EMULATOR_ROTATE_KEY> = asy
     out.connectionString =
       key === 'primary' ? rotated.info.connectionString : rotated.info.secondaryConnectionString;
   } else {
-    context.log.warn('No running emulator uses this data folder; its emulator.json was not updated.');
+    context.log.warn(`No running emulator uses this data folder; its ${EMULATOR_INFO_FILE} was not updated.`);
   }
   return out;
 };
