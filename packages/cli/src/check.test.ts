@@ -29,6 +29,9 @@ describe('checkCommandLine', () => {
       message: "Unknown argument: --outptu. Did you mean '--output'?",
     });
     expect(checkCommandLine(['--frobnicate'])).toMatchObject({ message: 'Unknown argument: --frobnicate.' });
+    expect(checkCommandLine(['--frob', 'token', 'issue', '--scope', 'chat'])).toMatchObject({
+      message: 'Unknown argument: --frob.',
+    });
   });
 
   it('accepts what the command declares: aliases, --no- booleans, values of any shape, words after --', () => {

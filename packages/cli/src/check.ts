@@ -40,11 +40,12 @@ function lookup(index: ReadonlyMap<string, OptionName>, flag: string): OptionNam
 
 /** How many of the words after `flag` are its values. */
 function valueCount(flag: string, spec: OptionSpec | undefined, rest: readonly string[]): number {
-  if (flag.includes('=')) return 0;
-  if (spec?.type === 'boolean') return rest[0] === 'true' || rest[0] === 'false' ? 1 : 0;
+  // An unknown option is reported, not read: the words after it are still the command's.
+  if (flag.includes('=') || spec === undefined) return 0;
+  if (spec.type === 'boolean') return rest[0] === 'true' || rest[0] === 'false' ? 1 : 0;
   const values = rest.findIndex(isFlag);
   const available = values === -1 ? rest.length : values;
-  if (spec?.type === 'array') return available;
+  if (spec.type === 'array') return available;
   return Math.min(1, available);
 }
 
