@@ -1,7 +1,7 @@
 import { optionsOf } from './command-options.js';
 import { replaceDeprecatedCommand } from './deprecated.js';
-import { BIN, TOOL_SUMMARY } from './global-options.js';
-import { helpTarget, helpWidth, renderHelp, wantsHelp, wantsVersion } from './help.js';
+import { BIN } from './global-options.js';
+import { helpTarget, helpWidth, renderHelp, wantsHelp, wantsVersion, wrap } from './help.js';
 import { COMMANDS, type CommandId, DEPRECATED_COMMANDS } from './options.js';
 import type { ParseOutcome, RawCommand } from './parsed.js';
 import { resolveCommand } from './resolve.js';
@@ -33,9 +33,12 @@ export function parseWithoutOptions(argv: readonly string[]): RawCommand | undef
 /** What `acs-identity` alone prints, as `az` alone does: a welcome, then the top-level help. */
 function welcome(width: number): string {
   return [
-    `Welcome to ${BIN}! ${TOOL_SUMMARY}`,
+    `Welcome to ${BIN}!`,
     '',
-    `Use \`${BIN} --version\` to display the current version, and \`${BIN} <command> --help\` for a command's options.`,
+    ...wrap(
+      `Use \`${BIN} --version\` to display the current version, and \`${BIN} <command> --help\` for a command's options.`,
+      width,
+    ),
     '',
     renderHelp({ kind: 'root' }, width),
   ].join('\n');
