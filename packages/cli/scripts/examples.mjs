@@ -17,8 +17,13 @@ for (const key of Object.keys(env)) if (/^(AZURE_|ACS_IDENTITY_)/.test(key)) del
 const shorten = (text) =>
   text.replace(/eyJ[\w-]{8}[\w-]*\.[\w-]+\.[\w-]*([\w-]{6})/g, (_m, tail) => `eyJhbGciOi…${tail}`);
 
-function cli(args, { cwd = work, input = '' } = {}) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, env, input, encoding: 'utf8' });
+function cli(args, { cwd = work, input = '', extraEnv = {} } = {}) {
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    env: { ...env, ...extraEnv },
+    input,
+    encoding: 'utf8',
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -143,6 +148,30 @@ show(
   'A mistake is caught before any request (exit code 2)',
   'acs-identity token issue --scope chat video',
   cli(['token', 'issue', '--scope', 'chat', 'video']),
+);
+show(
+  'A misspelled word gets a suggestion, as az gives it (exit code 2)',
+  'acs-identity tokn issue --scope chat',
+  cli(['tokn', 'issue', '--scope', 'chat']),
+);
+show(
+  'An invalid --query is refused before anything is done (exit code 2)',
+  'acs-identity user create --count 5 --query "[].rawId[" -o tsv',
+  cli(['user', 'create', '--count', '5', '--query', '[].rawId[', '-o', 'tsv']),
+);
+const another = cli(['user', 'create', '--query', 'rawId', '-o', 'tsv', '--only-show-errors']).stdout.trim();
+show(
+  'az’s deprecated issue-access-token still runs, with az’s warnings',
+  `acs-identity issue-access-token --scope chat --userid ${another} --query user_id -o tsv`,
+  cli(['issue-access-token', '--scope', 'chat', '--userid', another, '--query', 'user_id', '-o', 'tsv']),
+);
+show(
+  'The emulator’s connection string, the way the az quickstart sets it',
+  'AZURE_COMMUNICATION_CONNECTION_STRING="$(jq -r .connectionString .acs-identity/emulator.json)" acs-identity token issue --scope chat --query "{User: user_id, Expires: expires_on}" -o tsv',
+  cli(['token', 'issue', '--scope', 'chat', '--query', '{User: user_id, Expires: expires_on}', '-o', 'tsv'], {
+    extraEnv: { AZURE_COMMUNICATION_CONNECTION_STRING: info.connectionString },
+  }),
+  'Its CA is trusted where its `emulator.json` is found; the columns come in the order of the query.',
 );
 show(
   '--debug logs each request, with secrets redacted',

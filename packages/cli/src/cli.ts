@@ -1,40 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { parseCommandLine } from './command-line.js';
 import { type CliIo, type CommandContext, Logger, processIo } from './context.js';
-import { CliError, type ExitCode, formatErrorLine, toCliError } from './errors.js';
-import type { CommandId, GlobalValues } from './options.js';
-import { type JsonValue, renderResult } from './output.js';
+import { CliError, describeError, type ExitCode, formatErrorLine, toCliError } from './errors.js';
+import type { GlobalValues } from './global-options.js';
+import { loadCommand } from './handlers.js';
+import type { JsonValue } from './json.js';
+import { commandById } from './options.js';
+import { checkQuery, renderResult } from './output.js';
+import type { CommandOutcome } from './parsed.js';
 import { redact } from './redact.js';
-
-/** A command implementation: returns what to print (undefined prints nothing). */
-export type CommandHandler = (
-  args: Record<string, unknown>,
-  context: CommandContext,
-) => Promise<JsonValue | undefined>;
-
-/**
- * Where each command lives. Modules are imported only when their command runs, so `--help` and the offline commands
- * never load the Azure SDKs, the emulator or the gateway.
- */
-const HANDLERS: Record<CommandId, () => Promise<CommandHandler>> = {
-  'user create': async () => (await import('./commands/user.js')).userCreate,
-  'user delete': async () => (await import('./commands/user.js')).userDelete,
-  'token issue': async () => (await import('./commands/token.js')).tokenIssue,
-  'token revoke': async () => (await import('./commands/token.js')).tokenRevoke,
-  'token get-for-teams-user': async () => (await import('./commands/token.js')).tokenGetForTeamsUser,
-  'token decode': async () => (await import('./commands/decode.js')).tokenDecode,
-  'identifier parse': async () => (await import('./commands/identifier.js')).identifierParse,
-  'emulator start': async () => (await import('./commands/emulator.js')).emulatorStart,
-  'emulator rotate-key': async () => (await import('./commands/emulator.js')).emulatorRotateKey,
-  'emulator entra token': async () => (await import('./commands/entra.js')).emulatorEntraToken,
-  'emulator role assign': async () => (await import('./commands/entra.js')).emulatorRoleAssign,
-  'emulator role remove': async () => (await import('./commands/entra.js')).emulatorRoleRemove,
-  'emulator role list': async () => (await import('./commands/entra.js')).emulatorRoleList,
-  'resource identity assign': async () => (await import('./commands/resource.js')).resourceIdentityAssign,
-  'resource identity remove': async () => (await import('./commands/resource.js')).resourceIdentityRemove,
-  'resource identity show': async () => (await import('./commands/resource.js')).resourceIdentityShow,
-  'gateway start': async () => (await import('./commands/gateway.js')).gatewayStart,
-};
 
 /** The package version, from this package's package.json (found from dist/ and from the bundle in dist/bundle/). */
 function readVersion(): string {
@@ -52,8 +26,32 @@ function readVersion(): string {
   return '0.0.0';
 }
 
-function globalsOf(args: Record<string, unknown>): GlobalValues {
-  return args as unknown as GlobalValues;
+/** The global options of a resolved command line (resolve.ts gave every one of them its value or default). */
+function globalsOf(outcome: CommandOutcome): GlobalValues {
+  return outcome.args as unknown as GlobalValues;
+}
+
+/**
+ * Runs one resolved command: checks its --query first (nothing is done with a query that cannot run), then calls its
+ * implementation and prints the result. A command that removes something the service says is already gone succeeds,
+ * as it does when the service answers 204 for it (`whenGone` in its declaration, `gone` in the error table); --verbose
+ * says so.
+ */
+async function runCommand(outcome: CommandOutcome, context: CommandContext): Promise<void> {
+  const { global, log } = context;
+  if (global.query !== undefined) await checkQuery(global.query);
+  const run = await loadCommand(outcome.id);
+  const whenGone = commandById(outcome.id)?.whenGone;
+  let result: JsonValue | undefined;
+  try {
+    result = await run(outcome.args, context);
+  } catch (thrown) {
+    const error = toCliError(thrown);
+    if (whenGone === undefined || !error.gone) throw error;
+    log.info(`${whenGone} (${describeError(error)})`);
+    return;
+  }
+  await context.print(result);
 }
 
 /**
@@ -68,24 +66,26 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
   );
   let global: GlobalValues | undefined;
   try {
-    const outcome = await parseCommandLine(argv, readVersion, io.stdout.columns);
-    if (outcome.kind === 'error') throw new CliError('USAGE', outcome.message);
+    const outcome = await parseCommandLine(argv, readVersion, io.stdout.columns, io.env);
+    if (outcome.kind === 'error') {
+      const hint = outcome.hint === undefined ? {} : { hint: outcome.hint };
+      throw new CliError(outcome.code ?? 'USAGE', outcome.message, hint);
+    }
     if (outcome.kind === 'text') {
       if (outcome.text) io.stdout.write(`${outcome.text}\n`);
       return 0;
     }
-    global = globalsOf(outcome.args);
+    global = globalsOf(outcome);
     log = Logger.fromOptions(io.stderr, global);
+    for (const warning of outcome.warnings) log.warn(warning);
     log.debug(`command: ${outcome.id}`);
-    const handler = await HANDLERS[outcome.id]();
-    const format = global.output;
-    const query = global.query;
+    const { output, query } = global;
     const print = async (value: JsonValue | undefined) => {
-      const text = await renderResult(value, format, query);
+      const text = await renderResult(value, output, query);
       if (text !== undefined && text !== '') io.stdout.write(`${text}\n`);
     };
     const started = io.now();
-    await print(await handler(outcome.args, { io, log, global, print }));
+    await runCommand(outcome, { io, log, global, sources: outcome.sources, print });
     log.info(`Command ran in ${((io.now() - started) / 1000).toFixed(3)} seconds.`);
     return 0;
   } catch (thrown) {

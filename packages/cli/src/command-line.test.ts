@@ -62,9 +62,17 @@ describe('parseCommandLine', () => {
   });
 
   it('reports yargs errors for everything else', async () => {
+    await expect(parseCommandLine(['identifier', 'parse', 'a', 'b'], () => '1')).resolves.toEqual({
+      kind: 'error',
+      message: 'Unknown argument: b',
+    });
+  });
+
+  it('says a misspelled command word is not recognized, without yargs (issue 18 item 5)', async () => {
     await expect(parseCommandLine(['user', 'frobnicate'], () => '1')).resolves.toEqual({
       kind: 'error',
-      message: 'Unknown argument: frobnicate',
+      message: "'frobnicate' is misspelled or not recognized by the system.",
+      hint: 'See `acs-identity user --help` for the commands.',
     });
   });
 });
@@ -87,5 +95,9 @@ describe('the bundled bin', () => {
     expect(loaded).toContain('acs-identity');
     expect(loaded).not.toContain('YargsInstance');
     expect(loaded).not.toContain('CommunicationIdentityClient');
+  });
+
+  it("reads the entry's own modules from one chunk besides the entry file (build.mjs: one-entry-chunk)", () => {
+    expect(staticGraph(new URL('../dist/bundle/main.js', import.meta.url)).size).toBeLessThanOrEqual(2);
   });
 });

@@ -1,6 +1,7 @@
-import type { GlobalValues } from './options.js';
-import type { JsonValue } from './output.js';
+import type { GlobalValues } from './global-options.js';
+import type { JsonValue } from './json.js';
 import { redact } from './redact.js';
+import type { ArgSource } from './spec.js';
 
 /** A stream the CLI writes to. */
 export interface OutputStream {
@@ -100,6 +101,8 @@ export interface CommandContext {
   readonly io: CliIo;
   readonly log: Logger;
   readonly global: GlobalValues;
+  /** Where each option's value came from: the command line, its environment variable, or its default. */
+  readonly sources: Readonly<Record<string, ArgSource>>;
   /** Prints a value on stdout now, formatted by --output and --query (for long-running commands). */
-  readonly print: (value: JsonValue) => Promise<void>;
+  readonly print: (value: JsonValue | undefined) => Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_DATA_DIR, EMULATOR_INFO_FILE, ENV } from '@acs-identity/core/vocabulary';
 import { CLI_ERROR_CODES, ERROR_TABLE } from './errors.js';
 import {
   BUILTIN_OPTIONS,
@@ -25,7 +26,8 @@ export function optionTable(options: Readonly<Record<string, OptionSpec>>): stri
   const rows = Object.entries(options).map(([name, spec]) => {
     const notes: string[] = [];
     if (spec.required) notes.push('required');
-    if (spec.default !== undefined) notes.push(`default \`${String(spec.default)}\``);
+    if (spec.defaultText !== undefined) notes.push(`default: ${spec.defaultText}`);
+    else if (spec.default !== undefined) notes.push(`default \`${String(spec.default)}\``);
     if (spec.choices) notes.push(`one of ${spec.choices.map((c) => `\`${c}\``).join(', ')}`);
     if (spec.env) notes.push(`env \`${spec.env}\``);
     return `| ${flagOf(name, spec)} | ${cell(spec.description)} | ${cell(notes.join('; '))} |`;
@@ -64,7 +66,7 @@ export function renderOptionDocs(): string {
     '',
     '### Connection options',
     '',
-    'For the commands that call the service. Resolution order: `--connection-string`, then `--endpoint` (Entra ID), then their environment variables, then a local emulator found through `.acs-identity/emulator.json` in the current folder.',
+    `For the commands that call the service. Resolution order: \`--connection-string\`, then \`--endpoint\` (Entra ID), then their environment variables, then a local emulator found through \`${DEFAULT_DATA_DIR}/${EMULATOR_INFO_FILE}\` in the current folder (or \`$${ENV.dataDir}/${EMULATOR_INFO_FILE}\`). With a connection string or endpoint of that emulator (its endpoint, or any loopback one) and no \`--ca-cert\`, its CA is trusted too.`,
     '',
     optionTable(CONNECTION_OPTIONS),
     '',

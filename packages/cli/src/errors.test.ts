@@ -72,3 +72,35 @@ describe('CliError', () => {
     expect(formatErrorLine(error)).toBe('ERROR [USAGE] bad Hint: do this');
   });
 });
+
+describe('toCliError for the errors of the emulator and the gateway', () => {
+  const named = (name: string, code: string, extra: object = {}) =>
+    Object.assign(new Error(`${code} happened`), { name, code, ...extra });
+
+  it('reads their codes, never their messages', () => {
+    expect(toCliError(named('EmulatorError', 'INVALID_OPTIONS')).code).toBe('INVALID_OPTIONS');
+    expect(toCliError(named('GatewayError', 'INVALID_CONFIGURATION')).code).toBe('INVALID_OPTIONS');
+    expect(toCliError(named('GatewayError', 'PORT_IN_USE')).code).toBe('PORT_IN_USE');
+    expect(toCliError(named('EmulatorError', 'STORAGE_FAILED'))).toMatchObject({
+      code: 'UNEXPECTED',
+      hint: 'Check --data-dir / --database-url.',
+    });
+    const inUse = new Error('Port 4000 is taken', {
+      cause: Object.assign(new Error('x'), { code: 'EADDRINUSE' }),
+    });
+    expect(toCliError(inUse).code).toBe('PORT_IN_USE');
+    expect(toCliError(named('SomethingElse', 'INVALID_OPTIONS')).code).toBe('UNEXPECTED');
+  });
+
+  it("gives the hint of what core's error is about: an untrusted certificate names --ca-cert", () => {
+    const error = toCliError(
+      new AcsIdentityError('NOT_CONFIGURED', 'The TLS certificate is not trusted.', { target: 'caCertFile' }),
+    );
+    expect(error.hint).toContain('--ca-cert <file> (or ACS_IDENTITY_CA_CERT_FILE)');
+    expect(error.hint).not.toContain('Pass --connection-string');
+  });
+
+  it('knows which codes mean the thing acted on does not exist', () => {
+    expect(CLI_ERROR_CODES.filter((code) => new CliError(code, 'm').gone)).toEqual(['NOT_FOUND']);
+  });
+});

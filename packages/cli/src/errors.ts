@@ -1,52 +1,61 @@
-import type { JsonValue } from './output.js';
+import { EMULATOR_INFO_FILE, ENV, ERROR_CODES } from '@acs-identity/core/vocabulary';
+import type { JsonValue } from './json.js';
 import { redact } from './redact.js';
 
-/**
- * Every error the CLI reports. The first nine are `@acs-identity/core`'s codes (kept equal by a unit test); the rest are
- * the CLI's own.
- */
-export const CLI_ERROR_CODES = [
-  'INVALID_INPUT',
-  'NOT_CONFIGURED',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'IDENTITY_NOT_OWNED',
-  'THROTTLED',
-  'SERVICE_UNAVAILABLE',
-  'UNEXPECTED',
-  'INVALID_OPTIONS',
-  'PORT_IN_USE',
-  'USAGE',
-  'CONFIRMATION_REQUIRED',
-  'CANCELLED',
-] as const;
+/** Every error the CLI reports: `@acs-identity/core`'s codes, then the CLI's own. */
+export const CLI_ERROR_CODES = [...ERROR_CODES, 'USAGE', 'CONFIRMATION_REQUIRED', 'CANCELLED'] as const;
 
 export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];
 
 /** The process exit codes, as az uses them: 0 ok, 1 service or runtime error, 2 usage error, 3 not found. */
 export type ExitCode = 0 | 1 | 2 | 3;
 
+/** What the CLI does with one error code. */
+export interface ErrorTableEntry {
+  readonly exitCode: ExitCode;
+  /** What the user can do about it. */
+  readonly hint: string;
+  /** Better hints for what the error is about (core's `target`, or the command's own word for it). */
+  readonly hints?: Readonly<Record<string, string>>;
+  /**
+   * The thing acted on does not exist. A command that removes it (`user delete`, `token revoke`: `whenGone` in its
+   * declaration) then has nothing left to do and succeeds, whatever the service answered (204 or 404).
+   */
+  readonly gone?: true;
+}
+
+const EMULATOR_ENTRA_HINT =
+  'against the local emulator, `acs-identity emulator entra token --teams-user <oid> --app <appid>` mints one';
+
 /**
- * THE place that maps error codes to exit codes and default hints: 1 service/runtime error, 2 usage error, 3 not found.
+ * THE place that maps error codes to exit codes and hints: 1 service/runtime error, 2 usage error, 3 not found. In
+ * the order of CLI_ERROR_CODES (core's codes first).
  */
 export const ERROR_TABLE = {
   INVALID_INPUT: { exitCode: 2, hint: 'Check the values given; see --help for the accepted forms.' },
+  INVALID_OPTIONS: { exitCode: 2, hint: 'Check the options and environment variables given; see --help.' },
   NOT_CONFIGURED: {
     exitCode: 2,
     hint:
-      'Pass --connection-string (or set AZURE_COMMUNICATION_CONNECTION_STRING), or --endpoint (or ' +
-      'AZURE_COMMUNICATION_ENDPOINT) with an Entra ID login, or start a local emulator with `acs-identity emulator start`.',
+      `Pass --connection-string (or set ${ENV.connectionString}), or --endpoint (or ` +
+      `${ENV.endpoint}) with an Entra ID login, or start a local emulator with \`acs-identity emulator start\`.`,
+    hints: {
+      caCertFile: `Trust the service's CA with --ca-cert <file> (or ${ENV.caCertFile}). A local emulator's CA is trusted without it where its ${EMULATOR_INFO_FILE} is found (the data folder of \`acs-identity emulator start\`); elsewhere pass the caCertFile its ${EMULATOR_INFO_FILE} names.`,
+    },
   },
   UNAUTHENTICATED: {
     exitCode: 1,
     hint: 'Check the access key of the connection string, or the Entra ID login (az login, managed identity) for --endpoint.',
+    hints: {
+      'aad-token': `Check --aad-token: an Entra ID access token of the Teams user for https://auth.msft.communication.azure.com with the scopes Teams.ManageCalls and Teams.ManageChats, issued to the --client application (${EMULATOR_ENTRA_HINT}).`,
+      'aad-token-expired': `Get a new Entra ID access token for the Teams user (az account get-access-token --resource https://auth.msft.communication.azure.com; ${EMULATOR_ENTRA_HINT}).`,
+    },
   },
   FORBIDDEN: {
     exitCode: 1,
     hint: 'The credential is not allowed on this resource; check its role assignments.',
   },
-  NOT_FOUND: { exitCode: 3, hint: 'Check the id and the endpoint.' },
+  NOT_FOUND: { exitCode: 3, hint: 'Check the id and the endpoint.', gone: true },
   IDENTITY_NOT_OWNED: {
     exitCode: 3,
     hint: 'The user does not exist in this resource: it was deleted or belongs to another resource.',
@@ -55,28 +64,59 @@ export const ERROR_TABLE = {
   SERVICE_UNAVAILABLE: {
     exitCode: 1,
     hint: 'Could not reach the service; check the endpoint and the network (is the emulator running?).',
+    hints: {
+      answered:
+        'The service answered but could not serve the request; retry later, or check that it supports it.',
+    },
   },
-  UNEXPECTED: { exitCode: 1, hint: 'Run again with --debug for details.' },
-  INVALID_OPTIONS: { exitCode: 2, hint: 'Check the options and environment variables given; see --help.' },
   PORT_IN_USE: {
     exitCode: 1,
     hint: 'Stop what uses the port, or pass another with --port (0 picks a free one).',
   },
+  UNEXPECTED: {
+    exitCode: 1,
+    hint: 'Run again with --debug for details.',
+    hints: { storage: 'Check --data-dir / --database-url.' },
+  },
   USAGE: { exitCode: 2, hint: 'See --help for the commands and options.' },
   CONFIRMATION_REQUIRED: { exitCode: 2, hint: 'Pass --yes to confirm when stdin is not a terminal.' },
   CANCELLED: { exitCode: 1, hint: 'Nothing was changed.' },
-} as const satisfies Record<CliErrorCode, { exitCode: ExitCode; hint: string }>;
+} as const satisfies Record<CliErrorCode, ErrorTableEntry>;
+
+/**
+ * The codes of the emulator's and the gateway's own errors, as the CLI reports them (their other codes are core's).
+ * `about` picks the entry's hint.
+ */
+const FOREIGN_CODES: Readonly<Record<string, { readonly code: CliErrorCode; readonly about?: string }>> = {
+  INVALID_CONFIGURATION: { code: 'INVALID_OPTIONS' },
+  STORAGE_FAILED: { code: 'UNEXPECTED', about: 'storage' },
+  TLS_FAILED: { code: 'UNEXPECTED' },
+  NOT_LISTENING: { code: 'UNEXPECTED' },
+  REQUEST_REJECTED: { code: 'UNEXPECTED' },
+  /** Node's own code, under a server's error that has none (the gateway before its PORT_IN_USE). */
+  EADDRINUSE: { code: 'PORT_IN_USE' },
+};
+
+/** The error classes whose `code` the CLI reads: core's, the emulator's and the gateway's. */
+const KNOWN_ERRORS = new Set(['AcsIdentityError', 'EmulatorError', 'GatewayError']);
 
 export interface CliErrorOptions {
   cause?: unknown;
-  /** What the user can do about it; defaults to the code's hint. */
+  /** What the user can do about it; defaults to the code's hint (for `about`, if the table has one). */
   hint?: string;
+  /** What the error is about (an option, core's `target`): picks a better hint from the table when it has one. */
+  about?: string;
   /** HTTP status from the service. */
   status?: number;
   /** The service's error code, e.g. `IdentityNotOwned`. */
   serviceCode?: string;
   /** What was done before the failure (e.g. the users created before a throttled one); printed before the error. */
   partialResult?: JsonValue;
+}
+
+function hintFor(code: CliErrorCode, about: string | undefined): string {
+  const entry: ErrorTableEntry = ERROR_TABLE[code];
+  return (about === undefined ? undefined : entry.hints?.[about]) ?? entry.hint;
 }
 
 /** The one error class of the CLI. Messages never contain secrets. */
@@ -91,7 +131,7 @@ export class CliError extends Error {
   constructor(code: CliErrorCode, message: string, options: CliErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.hint = options.hint ?? ERROR_TABLE[code].hint;
+    this.hint = options.hint ?? hintFor(code, options.about);
     this.status = options.status;
     this.serviceCode = options.serviceCode;
     this.partialResult = options.partialResult;
@@ -100,6 +140,12 @@ export class CliError extends Error {
   /** The process exit code for this error. */
   get exitCode(): ExitCode {
     return ERROR_TABLE[this.code].exitCode;
+  }
+
+  /** True when this error says the thing acted on does not exist (see {@link ErrorTableEntry.gone}). */
+  get gone(): boolean {
+    const entry: ErrorTableEntry = ERROR_TABLE[this.code];
+    return entry.gone === true;
   }
 }
 
@@ -117,37 +163,57 @@ function field<T>(value: unknown, key: string, type: 'string' | 'number'): T | u
   return typeof v === type ? (v as T) : undefined;
 }
 
+/** The CLI's code for an error of core, the emulator or the gateway, read from its `code` (never its message). */
+function codeOf(error: unknown): { code: CliErrorCode; about?: string } | undefined {
+  const name = field<string>(error, 'name', 'string');
+  const code = field<string>(error, 'code', 'string');
+  if (name !== undefined && KNOWN_ERRORS.has(name)) {
+    if (isCode(code)) return { code };
+    if (code !== undefined && FOREIGN_CODES[code]) return FOREIGN_CODES[code];
+  }
+  const cause =
+    typeof error === 'object' && error !== null ? (error as { cause?: unknown }).cause : undefined;
+  const causeCode = field<string>(cause, 'code', 'string');
+  return causeCode === 'EADDRINUSE' ? FOREIGN_CODES[causeCode] : undefined;
+}
+
 /**
- * Turns anything thrown into a CliError: our own errors as they are, `@acs-identity/core`'s errors (`AcsIdentityError`)
- * with their code, yargs' parse errors as USAGE, anything else as UNEXPECTED. Messages are redacted.
+ * Turns anything thrown into a CliError: our own errors as they are; core's, the emulator's and the gateway's errors by
+ * their code (ERROR_TABLE, FOREIGN_CODES); yargs' parse errors as USAGE; anything else as UNEXPECTED. Messages are
+ * redacted.
  */
 export function toCliError(error: unknown): CliError {
   if (isCliError(error)) return error;
   const name = field<string>(error, 'name', 'string');
   const message = redact(field<string>(error, 'message', 'string') ?? String(error));
   if (name === 'YError') return new CliError('USAGE', message, { cause: error });
-  const code = field<string>(error, 'code', 'string');
-  if (name === 'AcsIdentityError' && isCode(code)) {
-    const options: CliErrorOptions = { cause: error };
-    const status = field<number>(error, 'status', 'number');
-    const serviceCode = field<string>(error, 'serviceCode', 'string');
-    if (status !== undefined) options.status = status;
-    if (serviceCode !== undefined) options.serviceCode = serviceCode;
-    if (code === 'SERVICE_UNAVAILABLE' && status !== undefined) {
-      options.hint =
-        'The service answered but could not serve the request; retry later, or check that it supports it.';
-    }
-    return new CliError(code, message, options);
-  }
-  return new CliError('UNEXPECTED', message, { cause: error });
+  const known = codeOf(error);
+  if (!known) return new CliError('UNEXPECTED', message, { cause: error });
+  const options: CliErrorOptions = { cause: error };
+  const status = field<number>(error, 'status', 'number');
+  const serviceCode = field<string>(error, 'serviceCode', 'string');
+  const about = known.about ?? field<string>(error, 'target', 'string');
+  if (status !== undefined) options.status = status;
+  if (serviceCode !== undefined) options.serviceCode = serviceCode;
+  if (about !== undefined) options.about = about;
+  if (known.code === 'SERVICE_UNAVAILABLE' && status !== undefined) options.about = 'answered';
+  return new CliError(known.code, message, options);
 }
 
 /** The one line printed on stderr for an error: `ERROR [CODE] message (HTTP 401 IdentityNotOwned) Hint: ...`. */
 export function formatErrorLine(error: CliError): string {
-  const oneLine = (s: string) => s.replace(/\s*\n\s*/g, ' ').trim();
+  return `ERROR [${error.code}] ${describeError(error)} Hint: ${oneLine(error.hint)}`;
+}
+
+/** The message of an error on one line, with the service's answer: `message (HTTP 404 IdentityNotFound)`. */
+export function describeError(error: CliError): string {
   const service =
     error.status === undefined
       ? ''
       : ` (HTTP ${error.status}${error.serviceCode ? ` ${error.serviceCode}` : ''})`;
-  return `ERROR [${error.code}] ${oneLine(redact(error.message))}${service} Hint: ${oneLine(error.hint)}`;
+  return `${oneLine(redact(error.message))}${service}`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
 }

@@ -152,15 +152,18 @@ export function optionText(spec: OptionSpec): string {
   if (spec.env) notes.push(`Env: ${spec.env}.`);
   if (spec.required) notes.push('[required]');
   if (spec.choices) notes.push(`[choices: ${spec.choices.join(', ')}]`);
-  if (spec.default !== undefined) notes.push(`[default: ${String(spec.default)}]`);
+  const fallback = spec.defaultText ?? spec.default;
+  if (fallback !== undefined) notes.push(`[default: ${String(fallback)}]`);
   return [spec.description, ...notes].join(' ');
 }
 
 function optionRows(options: Readonly<Record<string, OptionSpec>>): Row[] {
-  return Object.entries(options).map(([name, spec]) => ({
-    left: flagColumn(name, spec),
-    text: optionText(spec),
-  }));
+  return Object.entries(options)
+    .filter(([, spec]) => !spec.hidden)
+    .map(([name, spec]) => ({
+      left: flagColumn(name, spec),
+      text: optionText(spec),
+    }));
 }
 
 const GLOBAL_ROWS = () => optionRows({ ...GLOBAL_OPTIONS, ...BUILTIN_OPTIONS });

@@ -1,4 +1,4 @@
-export { type CommandHandler, run } from './cli.js';
+export { run } from './cli.js';
 export type { CliIo, InputStream, OutputStream } from './context.js';
 export {
   CLI_ERROR_CODES,
@@ -8,6 +8,7 @@ export {
   isCliError,
   toCliError,
 } from './errors.js';
+export type { CommandArgs, CommandHandler } from './handler.js';
 export {
   COMMANDS,
   type CommandSpec,

@@ -1,11 +1,11 @@
 import { API_VERSIONS } from '@acs-identity/core';
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from './command-line.js';
-import { CLI_API_VERSIONS, COMMANDS } from './options.js';
+import { COMMANDS, GLOBAL_OPTIONS } from './options.js';
 
 describe('options', () => {
   it("offers exactly core's api-versions", () => {
-    expect([...CLI_API_VERSIONS]).toEqual([...API_VERSIONS]);
+    expect([...GLOBAL_OPTIONS['api-version'].choices]).toEqual([...API_VERSIONS]);
   });
 
   it('keeps az flag names for the az commands', () => {

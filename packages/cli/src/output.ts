@@ -1,21 +1,45 @@
 import { CliError } from './errors.js';
-import type { OutputFormat } from './options.js';
+import type { OutputFormat } from './global-options.js';
+import type { JsonValue } from './json.js';
 
-/** A JSON value as printed by the CLI. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type { JsonValue } from './json.js';
 
-/** Applies a JMESPath expression (loaded only when a query is given). */
+interface JmesPath {
+  search(doc: unknown, query: string): unknown;
+  compile(query: string): unknown;
+}
+
+/** The JMESPath library, loaded only when a query is given. */
+async function jmespath(): Promise<JmesPath> {
+  const module = await import('jmespath');
+  return (module.default ?? module) as JmesPath;
+}
+
+function invalidQuery(query: string, error: unknown): CliError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new CliError('USAGE', `Invalid --query "${query}": ${reason}`, {
+    cause: error,
+    hint: 'Write a JMESPath expression such as rawId, token, user_id or [].rawId (see https://jmespath.org).',
+  });
+}
+
+/** Checks that a --query is a JMESPath expression, before a command does anything (as az does). */
+export async function checkQuery(query: string): Promise<void> {
+  const { compile } = await jmespath();
+  try {
+    compile(query);
+  } catch (error) {
+    throw invalidQuery(query, error);
+  }
+}
+
+/** Applies a JMESPath expression. */
 export async function applyQuery(value: JsonValue, query: string): Promise<JsonValue> {
-  const jmespath = await import('jmespath');
-  const search = (jmespath.default?.search ?? jmespath.search) as (doc: unknown, q: string) => unknown;
+  const { search } = await jmespath();
   try {
     return (search(value, query) ?? null) as JsonValue;
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new CliError('USAGE', `Invalid --query "${query}": ${reason}`, {
-      cause: error,
-      hint: 'Write a JMESPath expression such as rawId, token, user_id or [].rawId (see https://jmespath.org).',
-    });
+    throw invalidQuery(query, error);
   }
 }
 
@@ -69,16 +93,14 @@ function tsvCell(value: JsonValue): string {
 
 function tsvRow(value: JsonValue): string {
   if (Array.isArray(value)) return value.map(tsvCell).join('\t');
-  if (isObject(value)) {
-    return Object.keys(value)
-      .sort()
-      .map((k) => tsvCell(value[k] as JsonValue))
-      .join('\t');
-  }
+  if (isObject(value)) return Object.values(value).map(tsvCell).join('\t');
   return scalarText(value);
 }
 
-/** az's tsv: one line per item, values of objects in key order, nested objects empty and arrays as their length. */
+/**
+ * az's tsv: one line per item, values of objects in the order of their keys, nested objects empty and arrays as their
+ * length. The keys come sorted unless a query chose them (`{User: user_id, Expires: expires_on}` keeps its order).
+ */
 function toTsv(value: JsonValue): string {
   const rows = Array.isArray(value) ? value : [value];
   return rows.map(tsvRow).join('\n');
@@ -86,11 +108,10 @@ function toTsv(value: JsonValue): string {
 
 const SKIP_TABLE_KEYS = new Set(['id', 'type', 'etag']);
 
-function tableItem(item: JsonValue, sort: boolean): Map<string, string> {
+function tableItem(item: JsonValue): Map<string, string> {
   const row = new Map<string, string>();
   if (isObject(item)) {
-    const keys = sort ? Object.keys(item).sort() : Object.keys(item);
-    for (const key of keys) {
+    for (const key of Object.keys(item)) {
       const v = item[key] as JsonValue;
       if (SKIP_TABLE_KEYS.has(key) || v === null || typeof v === 'object') continue;
       row.set(key.charAt(0).toUpperCase() + key.slice(1), scalarText(v));
@@ -105,10 +126,13 @@ function tableItem(item: JsonValue, sort: boolean): Map<string, string> {
   return row;
 }
 
-/** az's table: scalar fields as columns (first letter capitalised), nested objects and id/type/etag left out. */
-function toTable(value: JsonValue, sort: boolean): string {
+/**
+ * az's table: scalar fields as columns (first letter capitalised), nested objects and id/type/etag left out; columns in
+ * the order of the keys (sorted unless a query chose them).
+ */
+function toTable(value: JsonValue): string {
   const items = Array.isArray(value) ? value : [value];
-  const rows = items.map((item) => tableItem(item, sort));
+  const rows = items.map(tableItem);
   const headers: string[] = [];
   for (const row of rows) for (const key of row.keys()) if (!headers.includes(key)) headers.push(key);
   if (headers.length === 0) return '';
@@ -135,7 +159,9 @@ export async function renderResult(
   query?: string,
 ): Promise<string | undefined> {
   if (result === undefined || format === 'none') return undefined;
-  const value = query ? await applyQuery(result, query) : result;
+  // Keys are sorted before the query, so what a query builds (a multiselect hash) keeps the query's order.
+  const sorted = sortKeys(result);
+  const value = query ? await applyQuery(sorted, query) : sorted;
   switch (format) {
     case 'json':
       return JSON.stringify(sortKeys(value), null, 2);
@@ -150,6 +176,6 @@ export async function renderResult(
     case 'tsv':
       return toTsv(value);
     case 'table':
-      return toTable(value, !query);
+      return toTable(value);
   }
 }

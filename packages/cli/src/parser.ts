@@ -1,32 +1,25 @@
 import type { Argv, Options } from 'yargs';
 import yargs from 'yargs';
-import type { ParseOutcome } from './command-line.js';
-import {
-  BIN,
-  COMMAND_GROUPS,
-  COMMAND_SUBGROUPS,
-  COMMANDS,
-  COMPLETION_SUMMARY,
-  CONNECTION_OPTIONS,
-  type CommandId,
-  type CommandSpec,
-  GLOBAL_OPTIONS,
-  type OptionSpec,
-  positionalUsage,
-} from './options.js';
+import { BIN, COMPLETION_SUMMARY, CONNECTION_OPTIONS, GLOBAL_OPTIONS } from './global-options.js';
+import { COMMAND_GROUPS, COMMAND_SUBGROUPS, COMMANDS, type CommandId } from './options.js';
+import type { RawOutcome } from './parsed.js';
+import { type CommandSpec, type OptionSpec, positionalUsage } from './spec.js';
 
 /**
  * Converts one option of the typed definition to yargs' form. Without its description: help screens come from help.ts,
  * and yargs lays out a help message on every command it runs (to have it ready), which with descriptions cost more
- * than the parse itself.
+ * than the parse itself. Numbers are read as the text typed and defaults are left out: resolve.ts converts every value
+ * (echoing what was typed when it is not a number) and fills the absent ones from the environment, then the defaults.
  */
 export function toYargsOption(spec: OptionSpec): Options {
-  const option: Options = { type: spec.type === 'array' ? 'array' : spec.type };
+  const option: Options = {
+    type: spec.type === 'array' ? 'array' : spec.type === 'number' ? 'string' : spec.type,
+  };
   if (spec.type === 'array') option.string = true;
-  if (spec.alias) option.alias = [...spec.alias];
+  const aliases = [...(spec.alias ?? []), ...(spec.deprecatedAlias ?? [])];
+  if (aliases.length > 0) option.alias = aliases;
   if (spec.choices) option.choices = [...spec.choices];
-  if (spec.default !== undefined) option.default = spec.default;
-  if (spec.required) option.demandOption = true;
+  if (spec.required && spec.env === undefined) option.demandOption = true;
   return option;
 }
 
@@ -51,13 +44,10 @@ function checkValues(args: Record<string, unknown>, options: Readonly<Record<str
   for (const [name, spec] of Object.entries(options)) {
     const value = args[name];
     if (value === undefined) continue;
-    if (spec.type === 'number' && (typeof value !== 'number' || !Number.isFinite(value))) {
-      throw new Error(`--${name} must be a number, got "${String(value)}"`);
-    }
     if ((spec.type === 'string' || spec.type === 'number') && Array.isArray(value)) {
       throw new Error(`--${name} was given more than once; give it once`);
     }
-    if (spec.type === 'string' && value === '') {
+    if ((spec.type === 'string' || spec.type === 'number') && value === '') {
       throw new Error(`--${name} needs a value`);
     }
   }
@@ -140,7 +130,7 @@ export function buildParser(
 }
 
 /** Parses a command line with yargs, without running anything (help and version are answered before this). */
-export function parseWithYargs(argv: readonly string[]): ParseOutcome {
+export function parseWithYargs(argv: readonly string[]): RawOutcome {
   let selected: { id: CommandId; args: Record<string, unknown> } | undefined;
   let error: string | undefined;
   let text = '';

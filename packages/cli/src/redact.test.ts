@@ -23,3 +23,11 @@ describe('redact', () => {
     expect(redact('x a-literal-secret-value y')).toBe('x *** y');
   });
 });
+
+describe('redact and placeholders', () => {
+  it('leaves the placeholder of an example connection string readable', () => {
+    const example = 'Expected "endpoint=https://<resource>.communication.azure.com/;accesskey=<base64 key>".';
+    expect(redact(example)).toBe(example);
+    expect(redact('accesskey=<x>c2VjcmV0')).toBe('accesskey=***');
+  });
+});

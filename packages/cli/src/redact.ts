@@ -3,8 +3,8 @@
 const MASK = '***';
 
 const PATTERNS: readonly [RegExp, string][] = [
-  // Connection strings and anything shaped like key=value;
-  [/(accesskey\s*=\s*)[^;\s"']+/gi, `$1${MASK}`],
+  // Connection strings and anything shaped like key=value; not a placeholder such as `accesskey=<base64 key>`
+  [/(accesskey\s*=\s*)(?!<[^<>;"']*>(?:[;"'\s]|$))[^;\s"']+/gi, `$1${MASK}`],
   // HMAC authorization header
   [/(Signature=)[A-Za-z0-9+/=%]+/g, `$1${MASK}`],
   // Bearer credentials

@@ -1,9 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type RunningEmulator, startEmulator } from '@acs-identity/emulator';
+import type { RunningEmulator } from '@acs-identity/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalEmulator, startLocalEmulator } from './local-emulator.js';
 import { BIN, type CliRun, json, runCli, runCommand } from './run-cli.js';
 
 let emulator: RunningEmulator;
@@ -55,27 +54,15 @@ function expectOneErrorLine(run: CliRun, code: string): void {
   expect(lines[0]).toMatch(new RegExp(`^ERROR \\[${code}\\] .+ Hint: .+`));
 }
 
+let local: LocalEmulator | undefined;
+
 beforeAll(async () => {
-  workDir = mkdtempSync(join(tmpdir(), 'acs-cli-'));
-  emptyDir = mkdtempSync(join(tmpdir(), 'acs-cli-empty-'));
-  emulator = await startEmulator({
-    port: 0,
-    dataDir: join(workDir, '.acs-identity'),
-    logger: false,
-    rateLimits: false,
-  });
-  explicit = [
-    '--connection-string',
-    emulator.info.connectionString,
-    '--ca-cert',
-    emulator.info.caCertFile ?? '',
-  ];
+  local = await startLocalEmulator('acs-cli', false);
+  ({ emulator, workDir, emptyDir, explicit } = local);
 });
 
 afterAll(async () => {
-  await emulator?.close();
-  rmSync(workDir, { recursive: true, force: true });
-  rmSync(emptyDir, { recursive: true, force: true });
+  await local?.close();
 });
 
 describe.concurrent('connection', () => {
@@ -299,6 +286,19 @@ describe.concurrent('--api-version', () => {
       /INFO: POST https:\/\/127\.0\.0\.1:\d+\/identities\?api-version=2021-03-07 -> 201 in \d+ ms\n/,
     );
     expect(run.stderr).toMatch(/INFO: Command ran in \d+\.\d{3} seconds\./);
+  });
+
+  it('reads ACS_IDENTITY_API_VERSION when --api-version is not given, and the flag wins over it', async () => {
+    const env = { ACS_IDENTITY_API_VERSION: '2022-06-01' };
+    const fromEnv = await runCli(['user', 'create', '--verbose'], { cwd: workDir, env });
+    expect(fromEnv.stderr).toMatch(
+      /INFO: POST https:\/\/127\.0\.0\.1:\d+\/identities\?api-version=2022-06-01 -> 201/,
+    );
+    const fromFlag = await runCli(['user', 'create', '--verbose', '--api-version', '2021-03-07'], {
+      cwd: workDir,
+      env,
+    });
+    expect(fromFlag.stderr).toMatch(/api-version=2021-03-07 -> 201/);
   });
 });
 

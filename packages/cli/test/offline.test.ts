@@ -30,7 +30,10 @@ describe('acs-identity (offline)', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(/^ERROR \[USAGE\] Unknown argument: frobnicate Hint: /);
+    // Issue 18 item 5: az's wording for a command word it does not know (was yargs' "Unknown argument: frobnicate").
+    expect(run.stderr).toMatch(
+      /^ERROR \[USAGE\] 'frobnicate' is misspelled or not recognized by the system\. Hint: /,
+    );
   });
 
   it('rejects a missing required option with exit code 2', async () => {
@@ -43,6 +46,16 @@ describe('acs-identity (offline)', () => {
     const run = await runCli(['identifier', 'parse', USER, '-o', 'xml']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('[USAGE] Invalid values');
+  });
+
+  it('refuses a bad value of a documented variable as INVALID_OPTIONS, naming the variable', async () => {
+    const run = await runCli(['identifier', 'parse', USER], {
+      env: { ACS_IDENTITY_API_VERSION: '1999-01-01' },
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /^ERROR \[INVALID_OPTIONS\] ACS_IDENTITY_API_VERSION: "1999-01-01" is not one of 2021-03-07, /,
+    );
   });
 
   it('rejects a non-numeric --count before doing anything', async () => {

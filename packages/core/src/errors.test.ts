@@ -161,6 +161,13 @@ describe('toAcsIdentityError', () => {
     });
   });
 
+  it('marks an untrusted TLS certificate as about the CA file (target caCertFile), for callers to name their option', () => {
+    const err = Object.assign(new Error('unable to verify the first certificate'), {
+      code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    });
+    expect(toAcsIdentityError(err)).toMatchObject({ code: 'NOT_CONFIGURED', target: 'caCertFile' });
+  });
+
   it('maps anything else to UNEXPECTED', () => {
     expect(toAcsIdentityError('boom')).toMatchObject({
       code: 'UNEXPECTED',

@@ -237,8 +237,8 @@ export function toAcsIdentityError(e: unknown, options: { now?: () => number } =
   if (networkCode && TLS_ERROR_CODES.has(networkCode)) {
     return new AcsIdentityError(
       'NOT_CONFIGURED',
-      `The TLS certificate of the service${where} is not trusted (${networkCode}). For a local emulator, pass its CA certificate file (caCertFile).`,
-      { cause: e },
+      `The TLS certificate of the service${where} is not trusted (${networkCode}). Trust its CA certificate; for a local emulator, the file named caCertFile in its emulator.json.`,
+      { cause: e, target: 'caCertFile' },
     );
   }
   if (networkCode && NETWORK_ERROR_CODES.has(networkCode)) {

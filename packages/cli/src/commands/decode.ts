@@ -1,9 +1,10 @@
 import { decodeAccessToken } from '@acs-identity/core';
-import type { CommandHandler } from '../cli.js';
 import type { InputStream } from '../context.js';
 import { CliError } from '../errors.js';
-import type { JsonValue } from '../output.js';
+import type { CommandHandler } from '../handler.js';
+import type { JsonValue } from '../json.js';
 import { addSecret } from '../redact.js';
+import type { TOKEN_DECODE } from '../specs/identity.js';
 
 async function readAll(stream: InputStream): Promise<string> {
   let text = '';
@@ -30,21 +31,25 @@ export function formatDuration(ms: number): string {
   return parts.join(' ');
 }
 
+/** No token to decode: none given, and none piped in (a terminal, or empty input). */
+function noToken(why: string): CliError {
+  return new CliError(
+    'USAGE',
+    `token decode needs a token: give it as an argument or pipe it into stdin (${why})`,
+    {
+      hint: 'E.g. `acs-identity token issue --scope chat --query token -o tsv | acs-identity token decode`.',
+    },
+  );
+}
+
 /** `token decode <jwt>`: claims, scopes, identity and expiry of a token, without verifying it. */
-export const tokenDecode: CommandHandler = async (args, { io }) => {
+export const tokenDecode: CommandHandler<typeof TOKEN_DECODE> = async (args, { io }) => {
   // yargs hands a lone `-` over as an empty string.
-  let token = typeof args.jwt === 'string' ? args.jwt : '';
+  let token = args.jwt ?? '';
   if (token === '' || token === '-') {
-    if (io.stdin.isTTY) {
-      throw new CliError(
-        'USAGE',
-        'token decode needs a token: give it as an argument or pipe it into stdin',
-        {
-          hint: 'E.g. `acs-identity token issue --scope chat --query token -o tsv | acs-identity token decode`.',
-        },
-      );
-    }
+    if (io.stdin.isTTY) throw noToken('stdin is a terminal');
     token = (await readAll(io.stdin)).trim();
+    if (token === '') throw noToken('stdin was empty');
   }
   addSecret(token);
   const decoded = decodeAccessToken(token);

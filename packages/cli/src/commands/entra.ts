@@ -1,39 +1,14 @@
-import { resolve } from 'node:path';
-import type { CommandHandler } from '../cli.js';
-import type { CommandContext } from '../context.js';
 import { CliError } from '../errors.js';
+import type { CommandHandler } from '../handler.js';
+import type { JsonValue } from '../json.js';
+import { addSecret } from '../redact.js';
 import type {
   EMULATOR_ENTRA_TOKEN,
   EMULATOR_ROLE_ASSIGN,
   EMULATOR_ROLE_LIST,
   EMULATOR_ROLE_REMOVE,
-  GlobalValues,
-  OptionValues,
-} from '../options.js';
-import type { JsonValue } from '../output.js';
-import { addSecret } from '../redact.js';
-import { fromEmulatorError } from './emulator.js';
-import { integerOption } from './shared.js';
-
-type TokenArgs = OptionValues<(typeof EMULATOR_ENTRA_TOKEN)['options']> & GlobalValues;
-type AssignArgs = OptionValues<(typeof EMULATOR_ROLE_ASSIGN)['options']> & GlobalValues;
-type RemoveArgs = OptionValues<(typeof EMULATOR_ROLE_REMOVE)['options']> & GlobalValues;
-type ListArgs = OptionValues<(typeof EMULATOR_ROLE_LIST)['options']> & GlobalValues;
-
-interface StateArgs {
-  readonly 'data-dir': string;
-  readonly 'database-url'?: string;
-  readonly 'database-schema'?: string;
-}
-
-function stateOptions(args: StateArgs, context: CommandContext) {
-  const databaseUrl = args['database-url'] ?? context.io.env.DATABASE_URL;
-  return {
-    dataDir: resolve(context.io.cwd, args['data-dir']),
-    ...(databaseUrl ? { databaseUrl } : {}),
-    ...(args['database-schema'] ? { databaseSchema: args['database-schema'] } : {}),
-  };
-}
+} from '../specs/emulator.js';
+import { stateOptions } from './shared.js';
 
 function grantJson(grant: { principalId: string; role: string; createdAtMs: number }): JsonValue {
   return {
@@ -44,8 +19,7 @@ function grantJson(grant: { principalId: string; role: string; createdAtMs: numb
 }
 
 /** `emulator entra token --teams-user <oid> --app <appid> | --principal <id>`: a token of the local Entra issuer. */
-export const emulatorEntraToken: CommandHandler = async (raw, context) => {
-  const args = raw as TokenArgs;
+export const emulatorEntraToken: CommandHandler<typeof EMULATOR_ENTRA_TOKEN> = async (args, context) => {
   if ((args['teams-user'] === undefined) === (args.principal === undefined)) {
     throw new CliError('USAGE', 'Give either --teams-user <oid> (with --app) or --principal <id>.');
   }
@@ -58,17 +32,17 @@ export const emulatorEntraToken: CommandHandler = async (raw, context) => {
   if (args.principal !== undefined && args['omit-scope'] !== undefined) {
     throw new CliError('USAGE', '--omit-scope applies to Teams user tokens (--teams-user) only.');
   }
-  const expiresIn = integerOption('expires-in', args['expires-in']);
+  const expiresIn = args['expires-in'];
   const { mintEntraToken } = await import('@acs-identity/emulator');
   const minted = await mintEntraToken(stateOptions(args, context), {
     ...(args['teams-user'] === undefined ? {} : { teamsUser: args['teams-user'] }),
     ...(args.principal === undefined ? {} : { principal: args.principal }),
     ...(args.app === undefined ? {} : { appId: args.app }),
     ...(args.tenant === undefined ? {} : { tenantId: args.tenant }),
-    ...(args['omit-scope'] === undefined ? {} : { omitScopes: ([] as string[]).concat(args['omit-scope']) }),
+    ...(args['omit-scope'] === undefined ? {} : { omitScopes: args['omit-scope'] }),
     ...(args.audience === undefined ? {} : { audience: args.audience }),
     expiresInSeconds: expiresIn,
-  }).catch(fromEmulatorError);
+  });
   addSecret(minted.token);
   if (expiresIn <= 0) context.log.warn('This token is already expired (--expires-in <= 0).');
   return {
@@ -82,21 +56,17 @@ export const emulatorEntraToken: CommandHandler = async (raw, context) => {
 };
 
 /** `emulator role assign --principal <id> [--role <name>]`. */
-export const emulatorRoleAssign: CommandHandler = async (raw, context) => {
-  const args = raw as AssignArgs;
+export const emulatorRoleAssign: CommandHandler<typeof EMULATOR_ROLE_ASSIGN> = async (args, context) => {
   const { assignRole } = await import('@acs-identity/emulator');
-  const grant = await assignRole(stateOptions(args, context), args.principal, args.role).catch(
-    fromEmulatorError,
-  );
+  const grant = await assignRole(stateOptions(args, context), args.principal, args.role);
   context.log.info(`Principal ${grant.principalId} may now call the emulator with Entra ID bearer tokens.`);
   return grantJson(grant);
 };
 
 /** `emulator role remove --principal <id>`. */
-export const emulatorRoleRemove: CommandHandler = async (raw, context) => {
-  const args = raw as RemoveArgs;
+export const emulatorRoleRemove: CommandHandler<typeof EMULATOR_ROLE_REMOVE> = async (args, context) => {
   const { removeRole } = await import('@acs-identity/emulator');
-  const removed = await removeRole(stateOptions(args, context), args.principal).catch(fromEmulatorError);
+  const removed = await removeRole(stateOptions(args, context), args.principal);
   if (!removed) {
     throw new CliError('NOT_FOUND', `Principal ${args.principal} has no role on the emulator.`, {
       hint: 'See the grants with `acs-identity emulator role list`.',
@@ -107,9 +77,8 @@ export const emulatorRoleRemove: CommandHandler = async (raw, context) => {
 };
 
 /** `emulator role list`. */
-export const emulatorRoleList: CommandHandler = async (raw, context) => {
-  const args = raw as ListArgs;
+export const emulatorRoleList: CommandHandler<typeof EMULATOR_ROLE_LIST> = async (args, context) => {
   const { listRoles } = await import('@acs-identity/emulator');
-  const grants = await listRoles(stateOptions(args, context)).catch(fromEmulatorError);
+  const grants = await listRoles(stateOptions(args, context));
   return grants.map(grantJson);
 };

@@ -1,14 +1,11 @@
 import { resolve } from 'node:path';
 import type { LogEntry, StartGatewayOptions } from '@acs-identity/graphql';
-import type { CommandHandler } from '../cli.js';
+import { chooseConnection } from '../connection-source.js';
 import type { CommandContext } from '../context.js';
-import { CliError } from '../errors.js';
-import type { ConnectionValues, GATEWAY_START, GlobalValues, OptionValues } from '../options.js';
+import type { CommandHandler } from '../handler.js';
 import { addSecret } from '../redact.js';
-import { waitForStopSignal } from './emulator.js';
-import { integerOption } from './shared.js';
-
-type StartArgs = OptionValues<(typeof GATEWAY_START)['options']> & ConnectionValues & GlobalValues;
+import type { GATEWAY_START } from '../specs/gateway.js';
+import { runUntilStopped } from './shared.js';
 
 function logEntry(context: CommandContext, entry: LogEntry): void {
   const { time: _time, level, msg, ...fields } = entry;
@@ -20,54 +17,40 @@ function logEntry(context: CommandContext, entry: LogEntry): void {
   else context.log.debug(line);
 }
 
-/** Turns the gateway's configuration errors into usage errors; the rest stay runtime errors. */
-function fromGatewayError(error: unknown): never {
-  const e = error as { name?: unknown; code?: unknown; message?: unknown };
-  if (e?.code === 'INVALID_CONFIGURATION') throw new CliError('USAGE', String(e.message), { cause: error });
-  if (error instanceof Error && /is in use/.test(error.message)) {
-    throw new CliError('UNEXPECTED', error.message, {
-      cause: error,
-      hint: 'Choose another --port, or 0 for any.',
-    });
-  }
-  throw error;
-}
-
 /** `gateway start`: runs the GraphQL trusted token service until SIGINT/SIGTERM. */
-export const gatewayStart: CommandHandler = async (raw, context) => {
-  const args = raw as StartArgs;
+export const gatewayStart: CommandHandler<typeof GATEWAY_START> = async (args, context) => {
   const options: StartGatewayOptions = {
     env: context.io.env,
     logSink: (entry) => logEntry(context, entry),
     logLevel: context.log.isDebug ? 'debug' : 'info',
+    dataDir: resolve(context.io.cwd, args['data-dir']),
   };
-  if (args.port !== undefined) options.port = integerOption('port', args.port, 0, 65_535);
+  if (args.port !== undefined) options.port = args.port;
   if (args.host !== undefined) options.host = args.host;
-  if (args['data-dir'] !== undefined) options.dataDir = resolve(context.io.cwd, args['data-dir']);
-  else options.dataDir = resolve(context.io.cwd, context.io.env.GATEWAY_DATA_DIR ?? '.acs-identity');
   if (args['database-url'] !== undefined) options.databaseUrl = args['database-url'];
   if (args.dev) options.dev = true;
-  if (args['connection-string'] !== undefined) {
-    addSecret(args['connection-string']);
-    options.connectionString = args['connection-string'];
+  const connection = chooseConnection(args, context);
+  if (connection && 'connectionString' in connection) {
+    addSecret(connection.connectionString);
+    options.connectionString = connection.connectionString;
+  } else if (connection) {
+    options.endpoint = connection.endpoint;
   }
-  if (args.endpoint !== undefined) options.endpoint = args.endpoint;
-  const caCertFile = args['ca-cert'] ?? context.io.env.ACS_IDENTITY_CA_CERT_FILE;
-  if (caCertFile) options.caCertFile = caCertFile;
+  if (args['ca-cert'] !== undefined) options.caCertFile = args['ca-cert'];
   const { startGateway } = await import('@acs-identity/graphql');
-  const running = await startGateway(options).catch(fromGatewayError);
+  const running = await startGateway(options);
   context.log.notice(
     `GraphQL gateway listening on ${running.graphqlUrl}${running.gateway.dev ? ' (development mode)' : ''}.`,
   );
   context.log.notice('Press Ctrl+C to stop.');
+  // Listen for Ctrl+C before saying it is ready: a script may stop it as soon as it reads the JSON.
+  const stopped = runUntilStopped(context, 'the gateway', () => running.close());
   await context.print({
     url: running.url,
     graphqlUrl: running.graphqlUrl,
     port: running.port,
     dev: running.gateway.dev,
   });
-  const signal = await waitForStopSignal();
-  context.log.notice(`Received ${signal}; stopping the gateway.`);
-  await running.close();
+  await stopped;
   return undefined;
 };

@@ -1,26 +1,22 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { relative } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import type { CommunicationServiceManagementClient, ManagedServiceIdentity } from '@azure/arm-communication';
 import type { TokenCredential } from '@azure/core-auth';
-import type { CommandHandler } from '../cli.js';
-import { DEFAULT_DATA_DIR } from '../connection.js';
 import type { CommandContext } from '../context.js';
+import { localDataDir, localInfoFile } from '../data-dir.js';
 import { CliError } from '../errors.js';
+import type { CommandArgs, CommandHandler } from '../handler.js';
+import type { JsonValue } from '../json.js';
 import type {
-  GlobalValues,
-  OptionValues,
   RESOURCE_IDENTITY_ASSIGN,
   RESOURCE_IDENTITY_REMOVE,
   RESOURCE_IDENTITY_SHOW,
-} from '../options.js';
-import type { JsonValue } from '../output.js';
-import { fromEmulatorError } from './emulator.js';
+} from '../specs/resource.js';
+import { rethrow } from './shared.js';
 
-type AssignArgs = OptionValues<(typeof RESOURCE_IDENTITY_ASSIGN)['options']> & GlobalValues;
-type RemoveArgs = OptionValues<(typeof RESOURCE_IDENTITY_REMOVE)['options']> & GlobalValues;
-type ShowArgs = OptionValues<(typeof RESOURCE_IDENTITY_SHOW)['options']> & GlobalValues;
-type ResourceArgs = ShowArgs;
+/** What every `resource identity` command is given: where the resource is, and how to reach ARM. */
+type ResourceArgs = CommandArgs<typeof RESOURCE_IDENTITY_SHOW>;
 
 const ARM = 'https://management.azure.com';
 const ARM_SCOPE = 'https://management.azure.com/.default';
@@ -40,16 +36,15 @@ async function armClient(
   args: ResourceArgs,
   context: CommandContext,
 ): Promise<CommunicationServiceManagementClient> {
-  const { env, cwd } = context.io;
-  const explicit = args['management-endpoint'] ?? env.ACS_IDENTITY_MANAGEMENT_ENDPOINT;
+  const explicit = args['management-endpoint'];
   let endpoint = ARM;
   let credential: TokenCredential | undefined;
-  let caFile = args['ca-cert'] ?? env.ACS_IDENTITY_CA_CERT_FILE;
+  let caFile = args['ca-cert'];
   let local = false;
   if (explicit) {
     endpoint = explicit.replace(/\/+$/, '');
   } else {
-    const dataDir = join(cwd, DEFAULT_DATA_DIR);
+    const dataDir = localDataDir(context.io);
     const { readEmulatorInfo, mintEntraToken } = await import('@acs-identity/emulator');
     const info = readEmulatorInfo(dataDir);
     if (info) {
@@ -57,14 +52,14 @@ async function armClient(
       endpoint = info.endpoint.replace(/\/+$/, '');
       caFile ??= info.caCertFile;
       context.log.warn(
-        `Using the local emulator at ${info.endpoint} (found in ${DEFAULT_DATA_DIR}/emulator.json).`,
+        `Using the local emulator at ${info.endpoint} (found in ${relative(context.io.cwd, localInfoFile(context.io))}).`,
       );
       credential = {
         async getToken() {
           const minted = await mintEntraToken(
             { dataDir, endpoint: info.endpoint },
             { principal: LOCAL_ADMIN, audience: ARM },
-          ).catch(fromEmulatorError);
+          );
           return { token: minted.token, expiresOnTimestamp: minted.expiresOn.getTime() };
         },
       };
@@ -75,10 +70,7 @@ async function armClient(
     credential = new DefaultAzureCredential();
     context.log.info(`Using ${endpoint} with Entra ID (DefaultAzureCredential).`);
   }
-  const subscription =
-    args.subscription ??
-    env.AZURE_SUBSCRIPTION_ID ??
-    (local ? '00000000-0000-0000-0000-000000000000' : undefined);
+  const subscription = args.subscription ?? (local ? '00000000-0000-0000-0000-000000000000' : undefined);
   if (!subscription) {
     throw new CliError(
       'NOT_CONFIGURED',
@@ -92,31 +84,6 @@ async function armClient(
     credentialScopes: [ARM_SCOPE],
     retryOptions: { maxRetries: local ? 0 : 3 },
     ...(caFile ? { tlsOptions: { ca: readCa(caFile) } } : {}),
-  });
-}
-
-/** Turns an ARM failure into a CLI error with the service's message (never the request, which holds the token). */
-function armError(error: unknown): never {
-  if (error instanceof CliError) throw error;
-  const e = error as { statusCode?: unknown; code?: unknown; message?: unknown };
-  const status = typeof e.statusCode === 'number' ? e.statusCode : undefined;
-  const serviceCode = typeof e.code === 'string' ? e.code : undefined;
-  const message = typeof e.message === 'string' ? e.message : String(error);
-  const code =
-    status === 401
-      ? 'UNAUTHENTICATED'
-      : status === 403
-        ? 'FORBIDDEN'
-        : status === 404
-          ? 'NOT_FOUND'
-          : status !== undefined && status >= 400 && status < 500
-            ? 'INVALID_INPUT'
-            : status === undefined
-              ? 'SERVICE_UNAVAILABLE'
-              : 'UNEXPECTED';
-  throw new CliError(code, message, {
-    ...(status === undefined ? {} : { status }),
-    ...(serviceCode === undefined ? {} : { serviceCode }),
   });
 }
 
@@ -152,9 +119,11 @@ async function current(client: CommunicationServiceManagementClient, args: Resou
 }
 
 /** `resource identity assign --system-assigned | --user-assigned <id...>`. */
-export const resourceIdentityAssign: CommandHandler = async (raw, context) => {
-  const args = raw as AssignArgs;
-  const add = args['user-assigned'] === undefined ? [] : ([] as string[]).concat(args['user-assigned']);
+export const resourceIdentityAssign: CommandHandler<typeof RESOURCE_IDENTITY_ASSIGN> = async (
+  args,
+  context,
+) => {
+  const add = args['user-assigned'] ?? [];
   if (!args['system-assigned'] && add.length === 0) {
     throw new CliError('USAGE', 'Give --system-assigned and/or --user-assigned <id...>.');
   }
@@ -173,21 +142,22 @@ export const resourceIdentityAssign: CommandHandler = async (raw, context) => {
     });
     return identityJson(updated.identity);
   } catch (error) {
-    return armError(error);
+    return rethrow(error);
   }
 };
 
 /** `resource identity remove --system-assigned | --user-assigned [<id...>]`. */
-export const resourceIdentityRemove: CommandHandler = async (raw, context) => {
-  const args = raw as RemoveArgs;
-  const given = args['user-assigned'];
-  if (!args['system-assigned'] && given === undefined) {
+export const resourceIdentityRemove: CommandHandler<typeof RESOURCE_IDENTITY_REMOVE> = async (
+  args,
+  context,
+) => {
+  const remove = args['user-assigned'];
+  if (!args['system-assigned'] && remove === undefined) {
     throw new CliError(
       'USAGE',
       'Give --system-assigned and/or --user-assigned [<id...>] (no ids: all of them).',
     );
   }
-  const remove = given === undefined ? undefined : ([] as string[]).concat(given);
   const client = await armClient(args, context);
   try {
     const now = await current(client, args);
@@ -210,18 +180,17 @@ export const resourceIdentityRemove: CommandHandler = async (raw, context) => {
     });
     return identityJson(updated.identity);
   } catch (error) {
-    return armError(error);
+    return rethrow(error);
   }
 };
 
 /** `resource identity show`. */
-export const resourceIdentityShow: CommandHandler = async (raw, context) => {
-  const args = raw as ShowArgs;
+export const resourceIdentityShow: CommandHandler<typeof RESOURCE_IDENTITY_SHOW> = async (args, context) => {
   const client = await armClient(args, context);
   try {
     const resource = await client.communicationServices.get(args['resource-group'], args.name);
     return identityJson(resource.identity);
   } catch (error) {
-    return armError(error);
+    return rethrow(error);
   }
 };

@@ -1,17 +1,65 @@
+import { resolve } from 'node:path';
 import { toAcsIdentityError } from '@acs-identity/core';
-import { CliError, isCliError } from '../errors.js';
-
-/** Checks that an option is a whole number within bounds. */
-export function integerOption(name: string, value: number, min = -Infinity, max = Infinity): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    const range = Number.isFinite(max) ? ` from ${min} to ${max}` : '';
-    throw new CliError('USAGE', `--${name} must be a whole number${range}, got ${value}.`);
-  }
-  return value;
-}
+import type { IssuedToken } from '@acs-identity/core/node';
+import { onStopSignals, type StopSignal } from '@acs-identity/core/server';
+import type { CommandContext } from '../context.js';
+import { isCliError } from '../errors.js';
+import type { JsonValue } from '../json.js';
+import { addSecret } from '../redact.js';
 
 /** Re-throws a failure of a core operation as the core error it is (converted by core's own converter). */
 export function rethrow(error: unknown): never {
   if (isCliError(error)) throw error;
   throw toAcsIdentityError(error);
+}
+
+/** Where the emulator keeps its state, as the emulator's functions take it. */
+export interface StateArgs {
+  readonly 'data-dir': string;
+  readonly 'database-url'?: string;
+  readonly 'database-schema'?: string;
+}
+
+/** The emulator's state options from a command's arguments (`--data-dir` relative to the working folder). */
+export function stateOptions(args: StateArgs, context: CommandContext) {
+  return {
+    dataDir: resolve(context.io.cwd, args['data-dir']),
+    ...(args['database-url'] === undefined ? {} : { databaseUrl: args['database-url'] }),
+    ...(args['database-schema'] === undefined ? {} : { databaseSchema: args['database-schema'] }),
+  };
+}
+
+/**
+ * Waits for Ctrl+C (SIGINT) or SIGTERM, then says so and stops `what` with `close`. A second signal while it stops
+ * exits at once (core's onStopSignals).
+ */
+export function runUntilStopped(
+  context: CommandContext,
+  what: string,
+  close: () => Promise<void>,
+): Promise<void> {
+  return new Promise((done, fail) => {
+    const dispose = onStopSignals(async (signal: StopSignal) => {
+      context.log.notice(`Received ${signal}; stopping ${what}.`);
+      try {
+        await close();
+        done();
+      } catch (error) {
+        fail(error);
+      } finally {
+        dispose();
+      }
+    });
+  });
+}
+
+/** az's token shape `{"expires_on","token"}`, plus `user_id` when there is one; the token is masked in logs. */
+export function tokenJson(issued: IssuedToken, userId?: string): JsonValue {
+  addSecret(issued.token);
+  const out: { [key: string]: JsonValue } = {
+    expires_on: issued.expiresOn.toISOString(),
+    token: issued.token,
+  };
+  if (userId !== undefined) out.user_id = userId;
+  return out;
 }

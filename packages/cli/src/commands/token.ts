@@ -1,40 +1,15 @@
 import { assertCommunicationUserId } from '@acs-identity/core';
-import type { IssuedToken } from '@acs-identity/core/node';
-import type { CommandHandler } from '../cli.js';
 import { confirm } from '../confirm.js';
 import { openClient } from '../connection.js';
-import type {
-  ConnectionValues,
-  GlobalValues,
-  OptionValues,
-  TOKEN_ISSUE,
-  TOKEN_REVOKE,
-  TOKEN_TEAMS,
-} from '../options.js';
-import type { JsonValue } from '../output.js';
-import { addSecret } from '../redact.js';
-import { rethrow } from './shared.js';
-
-type IssueArgs = OptionValues<(typeof TOKEN_ISSUE)['options']> & ConnectionValues & GlobalValues;
-type RevokeArgs = OptionValues<(typeof TOKEN_REVOKE)['options']> & ConnectionValues & GlobalValues;
-type TeamsArgs = OptionValues<(typeof TOKEN_TEAMS)['options']> & ConnectionValues & GlobalValues;
-
-function tokenJson(issued: IssuedToken, userId?: string): JsonValue {
-  addSecret(issued.token);
-  const out: { [key: string]: JsonValue } = {
-    expires_on: issued.expiresOn.toISOString(),
-    token: issued.token,
-  };
-  if (userId !== undefined) out.user_id = userId;
-  return out;
-}
+import type { CommandHandler } from '../handler.js';
+import type { TOKEN_ISSUE, TOKEN_REVOKE } from '../specs/identity.js';
+import { rethrow, tokenJson } from './shared.js';
 
 /** `token issue --scope ... [--user <id>] [--expires-in-minutes N]`: without --user a user is created too. */
-export const tokenIssue: CommandHandler = async (raw, context) => {
-  const args = raw as IssueArgs;
+export const tokenIssue: CommandHandler<typeof TOKEN_ISSUE> = async (args, context) => {
   const client = await openClient(args, context);
-  const options =
-    args['expires-in-minutes'] === undefined ? {} : { expiresInMinutes: args['expires-in-minutes'] };
+  const expires = args['expires-in-minutes'];
+  const options = expires === undefined ? {} : { expiresInMinutes: expires };
   try {
     if (args.user !== undefined)
       return tokenJson(await client.issueToken(args.user, args.scope, options), args.user);
@@ -46,8 +21,7 @@ export const tokenIssue: CommandHandler = async (raw, context) => {
 };
 
 /** `token revoke --user <id> [--yes]`. */
-export const tokenRevoke: CommandHandler = async (raw, context) => {
-  const args = raw as RevokeArgs;
+export const tokenRevoke: CommandHandler<typeof TOKEN_REVOKE> = async (args, context) => {
   assertCommunicationUserId(args.user, '--user');
   const client = await openClient(args, context);
   await confirm(context, `Revoke every access token of ${args.user}?`, args.yes);
@@ -58,22 +32,4 @@ export const tokenRevoke: CommandHandler = async (raw, context) => {
   }
   context.log.info(`Revoked the tokens of ${args.user}.`);
   return undefined;
-};
-
-/** `token get-for-teams-user --aad-token --client --aad-user`. */
-export const tokenGetForTeamsUser: CommandHandler = async (raw, context) => {
-  const args = raw as TeamsArgs;
-  addSecret(args['aad-token']);
-  const client = await openClient(args, context);
-  try {
-    return tokenJson(
-      await client.exchangeTeamsToken({
-        aadToken: args['aad-token'],
-        appId: args.client,
-        userId: args['aad-user'],
-      }),
-    );
-  } catch (error) {
-    return rethrow(error);
-  }
 };

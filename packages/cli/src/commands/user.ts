@@ -1,18 +1,15 @@
 import { assertCommunicationUserId } from '@acs-identity/core';
 import type { CreatedUserAndToken, IdentityClient } from '@acs-identity/core/node';
-import type { CommandHandler } from '../cli.js';
 import { confirm } from '../confirm.js';
 import { openClient } from '../connection.js';
 import type { CommandContext } from '../context.js';
 import { CliError, toCliError } from '../errors.js';
-import type { ConnectionValues, GlobalValues, OptionValues, USER_CREATE, USER_DELETE } from '../options.js';
-import type { JsonValue } from '../output.js';
+import type { CommandHandler } from '../handler.js';
+import type { JsonValue } from '../json.js';
 import { ProgressBar } from '../progress.js';
 import { addSecret } from '../redact.js';
-import { integerOption, rethrow } from './shared.js';
-
-type CreateArgs = OptionValues<(typeof USER_CREATE)['options']> & ConnectionValues & GlobalValues;
-type DeleteArgs = OptionValues<(typeof USER_DELETE)['options']> & ConnectionValues & GlobalValues;
+import type { USER_CREATE, USER_DELETE } from '../specs/identity.js';
+import { rethrow } from './shared.js';
 
 /** az's shape `{"properties":{"id"},"rawId"}`, plus `token`/`expires_on` when a token was issued with the user. */
 function userJson(created: { rawId: string } & Partial<CreatedUserAndToken>): JsonValue {
@@ -33,6 +30,22 @@ async function createOne(
   if (scopes === undefined) return userJson(await client.createUser());
   const options = expiresInMinutes === undefined ? {} : { expiresInMinutes };
   return userJson(await client.createUserAndToken(scopes, options));
+}
+
+/** The summary line of a batch: how many, how fast, and the failures by code. */
+function summary(
+  created: number,
+  count: number,
+  seconds: number,
+  endpoint: string,
+  failures: CliError[],
+): string {
+  const byCode = new Map<string, number>();
+  for (const f of failures) byCode.set(f.code, (byCode.get(f.code) ?? 0) + 1);
+  const failed = failures.length
+    ? `; ${failures.length} failed (${[...byCode].map(([code, n]) => `${code} x${n}`).join(', ')})`
+    : '';
+  return `Created ${created} of ${count} users in ${seconds.toFixed(2)} s (${Math.round(created / seconds)}/s) on ${endpoint}${failed}.`;
 }
 
 async function createMany(
@@ -63,14 +76,7 @@ async function createMany(
   bar.clear();
   const seconds = Math.max(0.001, (context.io.now() - started) / 1000);
   const created = results.filter((r): r is JsonValue => r !== undefined);
-  const byCode = new Map<string, number>();
-  for (const f of failures) byCode.set(f.code, (byCode.get(f.code) ?? 0) + 1);
-  const failed = failures.length
-    ? `; ${failures.length} failed (${[...byCode].map(([code, n]) => `${code} x${n}`).join(', ')})`
-    : '';
-  context.log.notice(
-    `Created ${created.length} of ${count} users in ${seconds.toFixed(2)} s (${Math.round(created.length / seconds)}/s) on ${client.endpoint}${failed}.`,
-  );
+  context.log.notice(summary(created.length, count, seconds, client.endpoint, failures));
   const first = failures[0];
   if (first) {
     // Print what was created before failing, so nothing is lost.
@@ -90,10 +96,7 @@ async function createMany(
 }
 
 /** `user create [--scope ...] [--expires-in-minutes N] [--count N --concurrency N]`. */
-export const userCreate: CommandHandler = async (raw, context) => {
-  const args = raw as CreateArgs;
-  const count = integerOption('count', args.count, 1, 100_000);
-  const concurrency = integerOption('concurrency', args.concurrency, 1, 256);
+export const userCreate: CommandHandler<typeof USER_CREATE> = async (args, context) => {
   const expires = args['expires-in-minutes'];
   if (expires !== undefined && args.scope === undefined) {
     throw new CliError(
@@ -103,11 +106,11 @@ export const userCreate: CommandHandler = async (raw, context) => {
   }
   const client = await openClient(args, context);
   try {
-    if (count === 1) return await createOne(client, args.scope, expires);
+    if (args.count === 1) return await createOne(client, args.scope, expires);
     return await createMany(
       client,
-      count,
-      concurrency,
+      args.count,
+      args.concurrency,
       () => createOne(client, args.scope, expires),
       context,
     );
@@ -117,8 +120,7 @@ export const userCreate: CommandHandler = async (raw, context) => {
 };
 
 /** `user delete --user <id> [--yes]`. */
-export const userDelete: CommandHandler = async (raw, context) => {
-  const args = raw as DeleteArgs;
+export const userDelete: CommandHandler<typeof USER_DELETE> = async (args, context) => {
   assertCommunicationUserId(args.user, '--user');
   const client = await openClient(args, context);
   await confirm(context, `Delete the user ${args.user} and revoke its tokens?`, args.yes);
