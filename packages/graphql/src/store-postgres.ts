@@ -24,7 +24,7 @@ function quoteIdent(name: string): string {
 export function createPostgresStore(
   connectionString: string,
   schema: string,
-  clock: () => Date,
+  now: () => number,
 ): MappingStore {
   const pool = new pg.Pool({ connectionString, max: 10 });
   // An idle client's connection error must not crash the process; the next query reports it.
@@ -86,7 +86,7 @@ export function createPostgresStore(
           rawId = await create();
           await client.query(
             `INSERT INTO ${table} (issuer, subject, raw_id, created_at) VALUES ($1, $2, $3, $4)`,
-            [key.issuer, key.subject, rawId, clock()],
+            [key.issuer, key.subject, rawId, new Date(now())],
           );
           await client.query('COMMIT');
           return { rawId, created: true };

@@ -97,7 +97,7 @@ describe('the back end', () => {
     );
   });
 
-  it('turns the service throttling into RATE_LIMITED with a retry-after', async () => {
+  it('turns the service throttling into THROTTLED with a retry-after', async () => {
     const dataDir = tempDir();
     const strict = await startEmulator({
       port: 0,
@@ -121,7 +121,7 @@ describe('the back end', () => {
     const retryAfter = Number(throttled?.headers.get('retry-after'));
     // The emulator asks for the rest of its one-minute window: passed on, in whole seconds.
     expect(retryAfter).toBe(60);
-    expect(throttled?.body.errors?.[0]?.extensions).toEqual({ code: 'RATE_LIMITED', retryAfter });
+    expect(throttled?.body.errors?.[0]?.extensions).toEqual({ code: 'THROTTLED', retryAfter });
   });
 
   it('masks unexpected errors', async () => {
@@ -404,7 +404,7 @@ describe('query limits and introspection', () => {
 
   it('limits each caller to the configured operations a minute', async () => {
     let now = Date.parse('2026-11-22T03:00:00.000Z');
-    const gateway = await open({ rateLimitPerMinute: 2, clock: () => new Date(now) });
+    const gateway = await open({ rateLimitPerMinute: 2, now: () => now });
     const answers = [];
     for (let i = 0; i < 3; i++) answers.push(await call(gateway, '{ serverTime }', { auth: key }));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 429]);
@@ -414,7 +414,7 @@ describe('query limits and introspection', () => {
         [
           "Too many requests from this caller; wait before trying again.",
           {
-            "code": "RATE_LIMITED",
+            "code": "THROTTLED",
             "retryAfter": 30,
           },
         ],
@@ -522,7 +522,7 @@ describe('the development sign-in', () => {
 
   it('hands out tokens that expire after an hour of the gateway clock', async () => {
     let now = Date.parse('2026-11-22T03:00:00.000Z');
-    const gateway = await open({ dev: true, clock: () => new Date(now) });
+    const gateway = await open({ dev: true, now: () => now });
     const response = await gateway.fetch(`${BASE}dev/sign-in`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -626,9 +626,11 @@ describe('startGateway', () => {
     try {
       await expect(
         startGateway({ env: {}, port: first.port, dataDir: tempDir(), adminKeys: [key], logSink: () => {} }),
-      ).rejects.toThrow(
-        `Port ${first.port} on 127.0.0.1 is in use: choose another with --port or GATEWAY_PORT.`,
-      );
+      ).rejects.toMatchObject({
+        name: 'GatewayError',
+        code: 'PORT_IN_USE',
+        message: `Port ${first.port} on 127.0.0.1 is in use, so the gateway cannot listen there. Stop what uses it, or choose --port or GATEWAY_PORT (0 picks a free one).`,
+      });
     } finally {
       await first.close();
     }

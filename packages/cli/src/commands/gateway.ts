@@ -23,9 +23,9 @@ function logEntry(context: CommandContext, entry: LogEntry): void {
 /** Turns the gateway's configuration errors into usage errors; the rest stay runtime errors. */
 function fromGatewayError(error: unknown): never {
   const e = error as { name?: unknown; code?: unknown; message?: unknown };
-  if (e?.code === 'INVALID_CONFIGURATION') throw new CliError('USAGE', String(e.message), { cause: error });
-  if (error instanceof Error && /is in use/.test(error.message)) {
-    throw new CliError('UNEXPECTED', error.message, {
+  if (e?.code === 'INVALID_OPTIONS') throw new CliError('USAGE', String(e.message), { cause: error });
+  if (e?.code === 'PORT_IN_USE') {
+    throw new CliError('UNEXPECTED', String(e.message), {
       cause: error,
       hint: 'Choose another --port, or 0 for any.',
     });
