@@ -18,6 +18,8 @@ export interface GatewayErrorRule {
   readonly level: LogLevel;
   /** Whether clients see {@link MASKED_MESSAGE} instead of the message (which then goes to the log only). */
   readonly masked: boolean;
+  /** Thrown by `createGateway`/`startGateway` only; never in an answer. */
+  readonly startupOnly?: boolean;
 }
 
 /**
@@ -87,6 +89,7 @@ export const GATEWAY_ERRORS = {
     refusesRequest: false,
     level: 'error',
     masked: false,
+    startupOnly: true,
   },
   PORT_IN_USE: {
     when: 'startup only: `startGateway` cannot listen because the port is taken',
@@ -94,6 +97,7 @@ export const GATEWAY_ERRORS = {
     refusesRequest: false,
     level: 'error',
     masked: false,
+    startupOnly: true,
   },
   INTERNAL_SERVER_ERROR: {
     when: 'anything unexpected: the message is masked to `Unexpected error.`, details go to the log',
@@ -118,6 +122,23 @@ export function isGatewayErrorCode(code: unknown): code is GatewayErrorCode {
 /** The rule of `code` in {@link GATEWAY_ERRORS}. */
 export function ruleOf(code: GatewayErrorCode): GatewayErrorRule {
   return GATEWAY_ERRORS[code];
+}
+
+/** The README's error table, generated from {@link GATEWAY_ERRORS}. */
+export function errorsMarkdownTable(): string {
+  const rows = [
+    '| `extensions.code` | HTTP status (GraphQL) | HTTP status (`/dev/sign-in`) | Log level | Message | When |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const [code, rule] of Object.entries(GATEWAY_ERRORS) as [GatewayErrorCode, GatewayErrorRule][]) {
+    const graphql = rule.startupOnly ? '—' : rule.refusesRequest ? String(rule.status) : '200';
+    const route = rule.startupOnly ? '—' : String(rule.status);
+    const message = rule.masked ? `masked (\`${MASKED_MESSAGE}\`)` : 'as is';
+    rows.push(
+      `| \`${code}\` | ${graphql} | ${route} | ${rule.level} | ${message} | ${rule.when.replaceAll('|', '\\|')} |`,
+    );
+  }
+  return rows.join('\n');
 }
 
 /** Options of a {@link GatewayError}. */
