@@ -132,15 +132,10 @@ function graphiql(settings: NormalizedOptions) {
   if (!settings.dev) return false;
   return {
     title: 'acs-identity gateway (development)',
-    headers: JSON.stringify(
-      { authorization: 'Bearer <token from POST /dev/sign-in {"user":"alice"}>' },
-      null,
-      2,
-    ),
     defaultQuery: [
       '# Development mode. Get a token for a demo user:',
       `#   curl -s -X POST -H 'content-type: application/json' -d '{"user":"alice"}' <this server>/dev/sign-in`,
-      '# and put it in the Authorization header below. Then:',
+      '# and put it in the Headers below: {"authorization": "Bearer <token>"}. Then:',
       'mutation {',
       '  issueMyToken(scopes: [CHAT, VOIP]) { token expiresOn scopes serverTime }',
       '}',
