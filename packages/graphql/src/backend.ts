@@ -39,6 +39,10 @@ export type BackendSource =
 export interface OpenedBackend {
   backend: IdentityBackend;
   caCertFile?: string;
+  /** Opens connections to the service ahead of the first requests (when the back end keeps its own pool). */
+  warm?(connections: number): Promise<void>;
+  /** Releases its connections. */
+  close?(): void;
 }
 
 /** The back end of a gateway, opened on first use (and again after a failed attempt). */
@@ -46,6 +50,8 @@ export interface BackendHandle {
   /** What it is, for the start-up log line; never a secret. */
   readonly description: string;
   get(): Promise<OpenedBackend>;
+  /** Releases the back end's connections, if it was opened. */
+  close(): Promise<void>;
 }
 
 /**
@@ -93,7 +99,11 @@ async function emulatorConnection(
   return info;
 }
 
-/** Opens the back end of `source`; the emulator is found through its `emulator.json`. */
+/**
+ * Opens the back end of `source`; the emulator is found through its `emulator.json`. With a connection string,
+ * `issueToken` (the hot path) takes one HMAC-signed request of its own instead of the Azure SDK's pipeline, which costs
+ * about as much CPU again (see BENCHMARKS.md); every other operation goes through the SDK.
+ */
 async function openBackend(source: BackendSource, logger: Logger, debug: boolean): Promise<OpenedBackend> {
   if (source.kind === 'client') return { backend: source.client };
   const { createIdentityClient } = await import('@acs-identity/core/node');
@@ -104,13 +114,27 @@ async function openBackend(source: BackendSource, logger: Logger, debug: boolean
         ? { connectionString: source.connectionString, caCertFile: source.caCertFile }
         : { endpoint: source.endpoint, caCertFile: source.caCertFile };
   const caOption = connection.caCertFile === undefined ? {} : { caCertFile: connection.caCertFile };
-  const target =
-    'connectionString' in connection
-      ? { connectionString: connection.connectionString }
-      : { endpoint: connection.endpoint };
-  return {
-    backend: createIdentityClient({ ...target, ...caOption, ...clientExtras(logger, debug) }),
+  if (!('connectionString' in connection)) {
+    const sdk = createIdentityClient({
+      endpoint: connection.endpoint,
+      ...caOption,
+      ...clientExtras(logger, debug),
+    });
+    return { backend: sdk, ...caOption };
+  }
+  const sdk = createIdentityClient({
+    connectionString: connection.connectionString,
     ...caOption,
+    ...clientExtras(logger, debug),
+  });
+  const { createTokenIssuer, directPathAllowed } = await import('./token-issuer.js');
+  if (debug || !directPathAllowed(sdk.endpoint, process.env)) return { backend: sdk, ...caOption };
+  const issuer = createTokenIssuer({ connectionString: connection.connectionString, ...caOption });
+  return {
+    backend: { ...sdk, issueToken: issuer.issueToken },
+    ...caOption,
+    warm: (connections) => issuer.warm(connections),
+    close: () => issuer.close(),
   };
 }
 
@@ -136,6 +160,11 @@ export function createBackendHandle(source: BackendSource, logger: Logger, debug
   let opened: Promise<OpenedBackend> | undefined;
   return {
     description: describe(source),
+    async close() {
+      const current = opened;
+      opened = undefined;
+      (await current?.catch(() => undefined))?.close?.();
+    },
     get() {
       if (opened === undefined) {
         const attempt = openBackend(source, logger, debug);

@@ -14,6 +14,7 @@ import { createLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import type { GatewayOptions } from './options.js';
 import { useAuth } from './plugins/use-auth.js';
+import { useBodyLimit } from './plugins/use-body-limit.js';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
 import { useDevSignIn } from './plugins/use-dev-sign-in.js';
 import { useErrorCodes } from './plugins/use-error-codes.js';
@@ -88,6 +89,7 @@ function plugins(parts: Parts): Plugin<GatewayContext>[] {
   if (parts.devSigner !== undefined) list.push(useDevSignIn({ signer: parts.devSigner, logger }));
   list.push(
     useCsrfPrevention(),
+    useBodyLimit({ maxBytes: 100_000 }),
     EnvelopArmorPlugin({
       maxDepth: { n: settings.maxDepth, ignoreIntrospection: true },
       maxAliases: { n: settings.maxAliases },
@@ -167,7 +169,8 @@ function createGatewayYoga(parts: Parts): Gateway['yoga'] {
     landingPage: false,
     batching: false,
     multipart: false,
-    maxRequestBodySize: 100_000,
+    // The body limit is useBodyLimit's (from Content-Length, before the body is read).
+    maxRequestBodySize: false,
     maskedErrors: { isDev: false },
     logging: {
       debug: (...a: unknown[]) => logger.debug(a.map(String).join(' ')),
@@ -225,6 +228,7 @@ export async function buildGateway(settings: NormalizedOptions): Promise<Gateway
     },
     async close() {
       draining = true;
+      await parts.backend.close();
       await store.close();
     },
   };
