@@ -1,12 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import {
-  createRemoteJWKSet,
-  decodeJwt,
-  errors,
-  type JWTPayload,
-  type JWTVerifyGetKey,
-  jwtVerify,
-} from 'jose';
+import { createRemoteJWKSet, decodeJwt, errors, type JWTPayload, jwtVerify } from 'jose';
 import { DEV_ISSUER, type DevSigner } from './dev-signer.js';
 import { GatewayError } from './errors.js';
 import type { OidcSettings } from './settings.js';
@@ -42,6 +35,8 @@ export interface AuthenticatorSettings {
 export interface Authenticator {
   /** `undefined` when there is no credential at all; throws `UNAUTHENTICATED` for a bad one. */
   authenticate(authorization: string | null): Promise<Caller | undefined>;
+  /** Fetches the OpenID provider's signing keys now, so the first end user does not wait for them (never throws). */
+  warm(): Promise<void>;
 }
 
 function digest(value: string): Buffer {
@@ -94,8 +89,10 @@ function describeJoseError(e: unknown): GatewayError {
   return fail('The bearer token is not a valid JWT.');
 }
 
+type RemoteKeys = ReturnType<typeof createRemoteJWKSet>;
+
 /** The issuer's signing keys: from the configured JWKS URL, or found through OpenID discovery. */
-async function discoverKeys(oidc: OidcSettings, timeoutMs: number): Promise<JWTVerifyGetKey> {
+async function discoverKeys(oidc: OidcSettings, timeoutMs: number): Promise<RemoteKeys> {
   let jwksUrl = oidc.jwksUrl;
   if (jwksUrl === undefined) {
     const url = `${oidc.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
@@ -161,9 +158,9 @@ export function createAuthenticator(settings: AuthenticatorSettings): Authentica
   const keyDigests = settings.adminKeys.map(digest);
   const { oidc, devSigner, now } = settings;
   const verified = new VerifiedTokens();
-  let remoteKeys: Promise<JWTVerifyGetKey> | undefined;
+  let remoteKeys: Promise<RemoteKeys> | undefined;
 
-  const oidcKeys = (o: OidcSettings): Promise<JWTVerifyGetKey> => {
+  const oidcKeys = (o: OidcSettings): Promise<RemoteKeys> => {
     if (remoteKeys === undefined) {
       const attempt = discoverKeys(o, settings.fetchTimeoutMs);
       remoteKeys = attempt;
@@ -241,6 +238,12 @@ export function createAuthenticator(settings: AuthenticatorSettings): Authentica
   };
 
   return {
+    async warm() {
+      if (oidc === undefined) return;
+      await oidcKeys(oidc)
+        .then((keys) => keys.reload())
+        .catch(() => undefined);
+    },
     async authenticate(authorization) {
       if (authorization === null || authorization.trim() === '') return undefined;
       const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);

@@ -2,31 +2,8 @@ import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { GatewayError } from './errors.js';
+import type { IdentityBackend } from './identity-backend.js';
 import type { Logger } from './logger.js';
-
-/**
- * What the gateway needs from the ACS Identity back end. `@acs-identity/core/node`'s `IdentityClient` satisfies it;
- * tests and embedders may pass their own.
- */
-export interface IdentityBackend {
-  readonly endpoint: string;
-  createUser(): Promise<{ rawId: string }>;
-  createUserAndToken(
-    scopes: readonly string[],
-    options?: { expiresInMinutes?: number },
-  ): Promise<{ rawId: string; token: string; expiresOn: Date }>;
-  issueToken(
-    userId: string,
-    scopes: readonly string[],
-    options?: { expiresInMinutes?: number },
-  ): Promise<{ token: string; expiresOn: Date }>;
-  revokeTokens(userId: string): Promise<void>;
-  deleteUser(userId: string): Promise<void>;
-  exchangeTeamsToken(input: { aadToken: string; appId: string; userId: string }): Promise<{
-    token: string;
-    expiresOn: Date;
-  }>;
-}
 
 /** Where the identities come from, as resolved by `normalizeOptions`. */
 export type BackendSource =

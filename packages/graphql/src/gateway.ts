@@ -183,8 +183,42 @@ function createGatewayYoga(parts: Parts): Gateway['yoga'] {
   });
 }
 
+/** How long {@link warmUp} may take at most. */
+const WARM_UP_MS = 3000;
+/** Connections to the back end opened at start: as many as a busy client keeps in flight. */
+const WARM_CONNECTIONS = 16;
+
+/**
+ * Gets the gateway ready for its first requests: opens the back end (loading the SDK) and its connections (TLS
+ * handshakes), and fetches the OpenID provider's keys. Bounded in time; a part that is not there (no back end yet)
+ * is simply skipped, and the first request that needs it reports it.
+ */
+async function warmUp(parts: Parts): Promise<void> {
+  const work = Promise.all([
+    parts.backend
+      .get()
+      .then((opened) => opened.warm?.(WARM_CONNECTIONS))
+      .catch(() => undefined),
+    parts.authenticator.warm(),
+  ]);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, WARM_UP_MS);
+    timer.unref();
+  });
+  await Promise.race([work, deadline]);
+  clearTimeout(timer);
+}
+
+/** A built gateway and how to warm it before it takes traffic. */
+export interface BuiltGateway {
+  gateway: Gateway;
+  /** Opens the back end and its connections and fetches the OpenID keys (bounded; never throws). */
+  warmUp(): Promise<void>;
+}
+
 /** Builds the gateway from normalized settings (what {@link createGateway} and `startGateway` share). */
-export async function buildGateway(settings: NormalizedOptions): Promise<Gateway> {
+export async function buildGateway(settings: NormalizedOptions): Promise<BuiltGateway> {
   const logger = createLogger(settings.logSink, settings.logLevel, settings.now);
   const devSigner = settings.dev ? await createDevSigner(settings.dataDir, settings.now) : undefined;
   const store = await openStore(settings);
@@ -217,7 +251,7 @@ export async function buildGateway(settings: NormalizedOptions): Promise<Gateway
     endUsers: settings.oidc?.issuer ?? (settings.dev ? 'development sign-in only' : 'none'),
     administratorKeyCount: settings.adminKeys.length,
   });
-  return {
+  const gateway: Gateway = {
     yoga,
     dev: settings.dev,
     backendDescription: parts.backend.description,
@@ -232,6 +266,7 @@ export async function buildGateway(settings: NormalizedOptions): Promise<Gateway
       await store.close();
     },
   };
+  return { gateway, warmUp: () => warmUp(parts) };
 }
 
 /**
@@ -239,5 +274,5 @@ export async function buildGateway(settings: NormalizedOptions): Promise<Gateway
  * authentication. Does not listen: use `startGateway` or pass `gateway.yoga` to any HTTP server.
  */
 export async function createGateway(options: GatewayOptions = {}): Promise<Gateway> {
-  return buildGateway(normalizeOptions(options));
+  return (await buildGateway(normalizeOptions(options))).gateway;
 }

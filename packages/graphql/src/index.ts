@@ -1,5 +1,5 @@
 export type { Caller } from './authenticate.js';
-export type { BackendSource, IdentityBackend } from './backend.js';
+export type { BackendSource } from './backend.js';
 export { DEV_AUDIENCE, DEV_ISSUER } from './dev-signer.js';
 export {
   GATEWAY_ERROR_CODES,
@@ -12,6 +12,7 @@ export {
   toGatewayError,
 } from './errors.js';
 export { createGateway, type Gateway } from './gateway.js';
+export type { IdentityBackend } from './identity-backend.js';
 export type { LogEntry, LogLevel, LogSink } from './logger.js';
 export { type RunningGateway, type StartGatewayOptions, startGateway } from './main.js';
 export { GATEWAY_OPTIONS, type GatewayOptions } from './options.js';

@@ -62,7 +62,10 @@ async function shutDown(server: Server, gateway: Gateway, settings: NormalizedOp
 export async function startGateway(options: StartGatewayOptions = {}): Promise<RunningGateway> {
   const settings = normalizeOptions(options);
   const logger = createLogger(settings.logSink, settings.logLevel, settings.now);
-  const gateway = await buildGateway(settings);
+  const built = await buildGateway(settings);
+  const gateway = built.gateway;
+  // Warm before listening: the first second of traffic should be as fast as the rest.
+  await built.warmUp();
   const server = createServer(gateway.yoga);
   server.keepAliveTimeout = 5000;
   server.headersTimeout = 10_000;

@@ -7,7 +7,7 @@ import {
   TOKEN_LIFETIME,
   TOKEN_SCOPES,
 } from '@acs-identity/core';
-import type { IdentityBackend } from './backend.js';
+import type { IdentityBackend } from './identity-backend.js';
 import { jsonLinesSink, LOG_LEVELS, type LogLevel, type LogSink } from './logger.js';
 
 /**

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { routeOf } from './metrics.js';
 
 /** What the gateway's plugins share about one HTTP request. */
 export interface RequestState {
@@ -6,6 +7,8 @@ export interface RequestState {
   readonly requestId: string;
   /** `performance.now()` when the request arrived. */
   readonly startedAt: number;
+  /** The path as a metrics and log label: one of the gateway's routes, or `other`. */
+  readonly route: string;
   /** Who made it (`admin#1`, `dev:alice`, `<issuer>#<subject>`), once authenticated. */
   callerId?: string;
 }
@@ -13,12 +16,13 @@ export interface RequestState {
 const states = new WeakMap<Request, RequestState>();
 const PLAIN_REQUEST_ID = /^[\w.:-]{1,100}$/;
 
-/** Starts the state of `request` (the first plugin does this for every request). */
-export function beginRequest(request: Request): RequestState {
+/** Starts the state of `request` (the first plugin does this for every request, with yoga's parsed `url`). */
+export function beginRequest(request: Request, url: URL = new URL(request.url)): RequestState {
   const given = request.headers.get('x-request-id');
   const state: RequestState = {
     requestId: given !== null && PLAIN_REQUEST_ID.test(given) ? given : randomUUID(),
     startedAt: performance.now(),
+    route: routeOf(url.pathname),
   };
   states.set(request, state);
   return state;

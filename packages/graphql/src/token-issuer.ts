@@ -10,6 +10,7 @@ import {
   isLoopbackHost,
   parseConnectionString,
 } from '@acs-identity/core/node';
+import type { IdentityBackend } from './identity-backend.js';
 
 /** Where {@link createTokenIssuer} sends its requests. */
 export interface TokenIssuerOptions {
@@ -31,11 +32,7 @@ export interface TokenIssuerOptions {
 
 /** The hot path of the gateway: `issueToken` as one HMAC-signed request, without the Azure SDK's pipeline. */
 export interface TokenIssuer {
-  issueToken(
-    userId: string,
-    scopes: readonly string[],
-    options?: { expiresInMinutes?: number },
-  ): Promise<{ token: string; expiresOn: Date }>;
+  issueToken: IdentityBackend['issueToken'];
   /** Opens up to `count` connections to the service now, so the first requests do not wait for TLS handshakes. */
   warm(count: number): Promise<void>;
   close(): void;

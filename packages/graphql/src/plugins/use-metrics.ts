@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { type GatewayMetrics, routeOf } from '../metrics.js';
+import type { GatewayMetrics } from '../metrics.js';
 import { requestState } from '../request-state.js';
 import type { GatewayContext } from '../schema/context.js';
 
@@ -26,9 +26,9 @@ export function useMetrics(options: MetricsOptions): Plugin<GatewayContext> {
       });
     },
     onResponse({ request, response }) {
-      const route = routeOf(new URL(request.url).pathname);
+      const { route, startedAt } = requestState(request);
       metrics.httpRequests.inc({ route, status: String(response.status) });
-      metrics.httpDuration.observe({ route }, (performance.now() - requestState(request).startedAt) / 1000);
+      metrics.httpDuration.observe({ route }, (performance.now() - startedAt) / 1000);
     },
   };
 }

@@ -1,6 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
-import { routeOf } from '../metrics.js';
 import { beginRequest, requestState } from '../request-state.js';
 import type { GatewayContext } from '../schema/context.js';
 
@@ -23,13 +22,13 @@ export function useRequestContext(options: RequestContextOptions): Plugin<Gatewa
   const { logger } = options;
   const quiet = new Set(options.quietRoutes ?? ['/healthz', '/metrics']);
   return {
-    onRequest({ request }) {
-      beginRequest(request);
+    onRequest({ request, url }) {
+      beginRequest(request, url);
     },
     onResponse({ request, response }) {
       const state = requestState(request);
       response.headers.set('x-request-id', state.requestId);
-      const route = routeOf(new URL(request.url).pathname);
+      const route = state.route;
       if (quiet.has(route) || !logger.enabled('info')) return;
       logger.info('request', {
         requestId: state.requestId,

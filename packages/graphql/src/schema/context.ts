@@ -1,6 +1,6 @@
 import type { TokenScope } from '@acs-identity/core';
 import type { Caller } from '../authenticate.js';
-import type { IdentityBackend } from '../backend.js';
+import type { IdentityBackend } from '../identity-backend.js';
 import type { Logger } from '../logger.js';
 import type { GatewayMetrics } from '../metrics.js';
 import type { MappingStore } from '../store.js';

@@ -1,7 +1,7 @@
 import type { TokenScope } from '@acs-identity/core';
 import type { EndUser } from '../authenticate.js';
-import type { IdentityBackend } from '../backend.js';
 import { toGatewayError } from '../errors.js';
+import type { IdentityBackend } from '../identity-backend.js';
 import type { ResolverServices } from './context.js';
 import type { AuthorizationPolicy } from './policy.js';
 
