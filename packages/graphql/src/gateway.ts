@@ -1,11 +1,5 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import {
-  createSchema,
-  createYoga,
-  type Plugin,
-  useReadinessCheck,
-  type YogaServerInstance,
-} from 'graphql-yoga';
+import { createSchema, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { type Authenticator, createAuthenticator } from './authenticate.js';
 import { type BackendHandle, createBackendHandle } from './backend.js';
 import { createDevSigner, type DevSigner } from './dev-signer.js';
@@ -21,6 +15,7 @@ import { useErrorCodes } from './plugins/use-error-codes.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { useNoIntrospection } from './plugins/use-no-introspection.js';
 import { useRateLimit } from './plugins/use-rate-limit.js';
+import { useReadiness } from './plugins/use-readiness.js';
 import { useRequestContext } from './plugins/use-request-context.js';
 import { RateLimiter } from './rate-limit.js';
 import { readinessCheck } from './readiness.js';
@@ -80,11 +75,7 @@ function plugins(parts: Parts): Plugin<GatewayContext>[] {
   const list: Plugin<GatewayContext>[] = [
     useRequestContext({ logger }),
     useMetrics({ metrics }),
-    // yoga types its own plugins for its base context only.
-    useReadinessCheck({
-      endpoint: '/readyz',
-      check: readinessCheck(parts),
-    }) as unknown as Plugin<GatewayContext>,
+    useReadiness({ check: readinessCheck(parts) }),
   ];
   if (parts.devSigner !== undefined) list.push(useDevSignIn({ signer: parts.devSigner, logger }));
   list.push(

@@ -40,8 +40,12 @@ const SECRET_PATTERNS: readonly [RegExp, string][] = [
   [/(postgres(?:ql)?:\/\/[^:/@\s]+:)[^@\s]+@/gi, '$1[REDACTED]@'],
 ];
 
+/** Matches wherever any of {@link SECRET_PATTERNS} might (a superset): one test instead of five on clean text. */
+const ANY_SECRET = new RegExp(SECRET_PATTERNS.map(([pattern]) => pattern.source).join('|'), 'i');
+
 /** Removes secrets from text: JWTs, access keys, bearer values, database passwords. */
 export function redactText(text: string): string {
+  if (!ANY_SECRET.test(text)) return text;
   let out = text;
   for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
   return out;
