@@ -56,8 +56,9 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  constructor() {
-    collectDefaultMetrics({ register: this.registry });
+  /** `processMetrics: false` leaves out prom-client's process metrics (and their event-loop and GC observers). */
+  constructor(options: { processMetrics?: boolean } = {}) {
+    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
   /** The Prometheus text exposition of every metric, and its content type. */

@@ -65,11 +65,11 @@ export function createPostgresStore(
       const row = rows[0];
       return row === undefined ? undefined : toMapping(row);
     },
-    findOrCreate(key, create, discard): Promise<FindOrCreateResult> {
+    async findOrCreate(key, create, discard): Promise<FindOrCreateResult> {
+      // Known users (every call but the first) need no lock.
+      const known = (await pool.query<Row>(select, [key.issuer, key.subject])).rows[0];
+      if (known !== undefined) return { rawId: known.raw_id, created: false };
       return mutex.run(mutexKey(key), async () => {
-        const found = await pool.query<Row>(select, [key.issuer, key.subject]);
-        const known = found.rows[0];
-        if (known !== undefined) return { rawId: known.raw_id, created: false };
         const client = await pool.connect();
         let rawId: string | undefined;
         try {

@@ -61,6 +61,9 @@ export function createSqliteStore(file: string, now: () => number): MappingStore
       return row === undefined ? undefined : toMapping(row);
     },
     findOrCreate(key, create, discard): Promise<FindOrCreateResult> {
+      // Known users (every call but the first) need no lock.
+      const known = prepared().get.get(key.issuer, key.subject);
+      if (known !== undefined) return Promise.resolve({ rawId: known.raw_id, created: false });
       return mutex.run(mutexKey(key), async () => {
         const s = prepared();
         const existing = s.get.get(key.issuer, key.subject);
