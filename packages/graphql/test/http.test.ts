@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AcsIdentityError } from '@acs-identity/core';
 import { createIdentityClient } from '@acs-identity/core/node';
-import { type RunningEmulator, startEmulator } from '@acs-identity/emulator';
+import { type EmulatorLogEntry, type RunningEmulator, startEmulator } from '@acs-identity/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createGateway,
@@ -613,6 +613,33 @@ describe('startGateway', () => {
     await running.close();
     await expect(fetch(`${running.url}healthz`)).rejects.toThrow();
     expect(logs.map((e) => e.msg)).toContain('gateway stopped');
+  });
+
+  it('warms up before it listens: back-end connections open, hot path rehearsed, no trace left', async () => {
+    const dataDir = tempDir();
+    const seen: EmulatorLogEntry[] = [];
+    const watched = await startEmulator({ port: 0, dataDir, logger: (e) => seen.push(e), rateLimits: false });
+    const logs: LogEntry[] = [];
+    const running = await startGateway({
+      env: {},
+      port: 0,
+      dataDir: tempDir(),
+      connectionString: watched.info.connectionString,
+      caCertFile: watched.info.caCertFile ?? '',
+      adminKeys: [key],
+      logSink: (e) => logs.push(e),
+    });
+    try {
+      // Before any request reached the gateway, its connections to the service were open.
+      expect(seen.filter((e) => e.method === 'GET' && e.path === '/').length).toBeGreaterThanOrEqual(16);
+      const metrics = await (await fetch(`${running.url}metrics`)).text();
+      expect(metrics).not.toMatch(/^acs_gateway_tokens_issued_total\{/m);
+      expect(metrics).not.toMatch(/^acs_gateway_http_requests_total\{route="\/graphql"/m);
+      expect(logs.filter((e) => e.msg === 'request' || e.msg === 'operation failed')).toEqual([]);
+    } finally {
+      await running.close();
+      await watched.close();
+    }
   });
 
   it('says which port is taken', async () => {
