@@ -70,7 +70,7 @@ export const GATEWAY_ERRORS = {
     masked: false,
   },
   BAD_REQUEST: {
-    when: 'the HTTP request itself is refused: possible CSRF (403), a body that is not a JSON object with a string `query` or a batch (400), a mutation over GET (405)',
+    when: 'the HTTP request itself is refused: possible CSRF (403), a body that is not a JSON object with a string `query` or a batch (400), a mutation over GET (405), a body without `Content-Length` (411) or over 100 kB (413)',
     status: 400,
     refusesRequest: true,
     level: 'info',
