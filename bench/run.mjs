@@ -16,6 +16,7 @@ const figureModules = [
   'emulator-throughput',
   'emulator-scaling',
   'gateway-overhead',
+  'gateway-speed',
   'cli-startup',
   'cli-e2e',
   'refresher-size',

@@ -50,11 +50,11 @@ export async function startJsonChild(
 }
 
 /**
- * Runs `bench/support/<childScript>` with a fresh data folder (`mkdtemp` of `prefix`), passing it
- * `optionsFor(dataDir)` as JSON; `stop()` stops the child and removes the folder.
+ * Runs `bench/support/<childScript>` with a data folder, passing it `optionsFor(dataDir)` as JSON; `stop()` stops the
+ * child and removes the folder. The folder is a fresh `mkdtemp` of `prefix`, or `dataDir` when given (kept on stop).
  */
-async function startWithDataDir(prefix, childScript, optionsFor, childOptions) {
-  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+async function startWithDataDir(prefix, childScript, optionsFor, { dataDir: given, ...childOptions } = {}) {
+  const dataDir = given ?? mkdtempSync(join(tmpdir(), prefix));
   const { info, child, stop } = await startJsonChild(
     join(repoRoot, 'bench', 'support', childScript),
     [JSON.stringify(optionsFor(dataDir))],
@@ -65,7 +65,7 @@ async function startWithDataDir(prefix, childScript, optionsFor, childOptions) {
     pid: child.pid,
     stop: async () => {
       await stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (given === undefined) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -97,25 +97,53 @@ export async function startBenchEmulatorCluster(extra = {}, { nodeArgs = [] } = 
   });
 }
 
-/** Starts a gateway in a child process wired to an emulator, with rate limits off and one admin key. */
-export async function startBenchGateway(emulatorInfo, adminKey, { nodeArgs = [] } = {}) {
+/** The environment of this process without the variables a gateway or an SDK would read. */
+function cleanEnv(extra = {}) {
   const env = { ...process.env };
-  for (const name of Object.keys(env))
-    if (name.startsWith('GATEWAY_') || name.startsWith('AZURE_')) delete env[name];
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('GATEWAY_') || name.startsWith('AZURE_') || name.startsWith('ACS_IDENTITY_'))
+      delete env[name];
+  }
+  return { ...env, ...extra };
+}
+
+/**
+ * Starts a gateway in a child process wired to an emulator, with rate limits off and one admin key. `options` adds to
+ * or overrides its options; `dataDir` reuses a folder (kept on stop) instead of a fresh one.
+ */
+export async function startBenchGateway(
+  emulatorInfo,
+  adminKey,
+  { nodeArgs = [], options = {}, dataDir } = {},
+) {
   return startWithDataDir(
     'acs-bench-gateway-',
     'gateway-child.mjs',
-    (dataDir) => ({
+    (folder) => ({
       port: 0,
-      dataDir,
+      dataDir: folder,
       adminKeys: [adminKey],
       connectionString: emulatorInfo.connectionString,
       caCertFile: emulatorInfo.caCertFile,
       rateLimitPerMinute: 0,
       logLevel: 'error',
+      ...options,
     }),
-    { env, nodeArgs },
+    { env: cleanEnv(), nodeArgs, ...(dataDir === undefined ? {} : { dataDir }) },
   );
+}
+
+/**
+ * Starts the minimal token server (`support/minimal-token-server.mjs`: node:http, one route, the Azure SDK's
+ * CommunicationIdentityClient) on the emulator, trusting its CA through NODE_EXTRA_CA_CERTS.
+ */
+export async function startMinimalTokenServer(emulatorInfo, { nodeArgs = [] } = {}) {
+  const { info, child, stop } = await startJsonChild(
+    join(repoRoot, 'bench', 'support', 'minimal-token-server.mjs'),
+    [JSON.stringify({ connectionString: emulatorInfo.connectionString })],
+    { env: cleanEnv({ NODE_EXTRA_CA_CERTS: emulatorInfo.caCertFile }), nodeArgs },
+  );
+  return { info, pid: child.pid, stop };
 }
 
 /** CPU time (user + system) a process has used so far, in seconds (Linux /proc). */

@@ -1,29 +1,158 @@
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { GatewayError } from './errors.js';
+import type { IdentityBackend } from './identity-backend.js';
+import type { Logger } from './logger.js';
+
+/** Where the identities come from, as resolved by `normalizeOptions`. */
+export type BackendSource =
+  | { kind: 'client'; client: IdentityBackend }
+  | { kind: 'connectionString'; connectionString: string; caCertFile?: string }
+  | { kind: 'endpoint'; endpoint: string; caCertFile?: string }
+  | { kind: 'emulator'; dataDir: string };
+
+/** A back end and the CA file its endpoint is trusted with. */
+export interface OpenedBackend {
+  backend: IdentityBackend;
+  caCertFile?: string;
+  /** Opens connections to the service ahead of the first requests (when the back end keeps its own pool). */
+  warm?(connections: number): Promise<void>;
+  /** Releases its connections. */
+  close?(): void;
+}
+
+/** The back end of a gateway, opened on first use (and again after a failed attempt). */
+export interface BackendHandle {
+  /** What it is, for the start-up log line; never a secret. */
+  readonly description: string;
+  get(): Promise<OpenedBackend>;
+  /** Releases the back end's connections, if it was opened. */
+  close(): Promise<void>;
+}
 
 /**
- * What the gateway needs from the ACS Identity back end. `@acs-identity/core/node`'s `IdentityClient` satisfies it;
- * tests and embedders may pass their own.
+ * Client settings suited to a gateway: no retries inside the request. A throttled or failing back end is reported at
+ * once (THROTTLED with retryAfter, UPSTREAM_UNAVAILABLE) instead of holding the caller for the service's Retry-After;
+ * clients retry. Each request to the service is logged at debug level when that level is on.
  */
-export interface IdentityBackend {
-  readonly endpoint: string;
-  createUser(): Promise<{ rawId: string }>;
-  createUserAndToken(
-    scopes: readonly string[],
-    options?: { expiresInMinutes?: number },
-  ): Promise<{ rawId: string; token: string; expiresOn: Date }>;
-  issueToken(
-    userId: string,
-    scopes: readonly string[],
-    options?: { expiresInMinutes?: number },
-  ): Promise<{ token: string; expiresOn: Date }>;
-  revokeTokens(userId: string): Promise<void>;
-  deleteUser(userId: string): Promise<void>;
-  exchangeTeamsToken(input: { aadToken: string; appId: string; userId: string }): Promise<{
-    token: string;
-    expiresOn: Date;
-  }>;
+function clientExtras(logger: Logger, debug: boolean) {
+  return {
+    retry: { maxRetries: 0 },
+    ...(debug
+      ? {
+          logger: (entry: { method: string; url: string; status?: number; durationMs: number }) =>
+            logger.debug('identity service request', { ...entry }),
+        }
+      : {}),
+  };
+}
+
+type EmulatorInfoReader = (dataDir?: string) => { connectionString: string; caCertFile?: string } | undefined;
+
+/** The local emulator's connection, read from `<dataDir>/emulator.json` (needs `@acs-identity/emulator`). */
+async function emulatorConnection(
+  dataDir: string,
+): Promise<{ connectionString: string; caCertFile?: string }> {
+  let readEmulatorInfo: EmulatorInfoReader;
+  try {
+    // Resolved at run time only: the emulator is needed just for this fallback, and may not be installed.
+    const specifier = '@acs-identity/emulator';
+    ({ readEmulatorInfo } = (await import(specifier)) as { readEmulatorInfo: EmulatorInfoReader });
+  } catch (e) {
+    throw new GatewayError(
+      'UPSTREAM_UNAVAILABLE',
+      'No back end is configured: set AZURE_COMMUNICATION_CONNECTION_STRING or AZURE_COMMUNICATION_ENDPOINT, or install @acs-identity/emulator and run `acs-identity emulator start`.',
+      { cause: e },
+    );
+  }
+  const info = readEmulatorInfo(dataDir);
+  if (info === undefined) {
+    throw new GatewayError(
+      'UPSTREAM_UNAVAILABLE',
+      `No back end is configured and no local emulator was found in ${dataDir}: set AZURE_COMMUNICATION_CONNECTION_STRING or AZURE_COMMUNICATION_ENDPOINT, or run \`acs-identity emulator start\`.`,
+    );
+  }
+  return info;
+}
+
+/**
+ * Opens the back end of `source`; the emulator is found through its `emulator.json`. With a connection string,
+ * `issueToken` (the hot path) takes one HMAC-signed request of its own instead of the Azure SDK's pipeline, which costs
+ * about as much CPU again (see BENCHMARKS.md); every other operation goes through the SDK.
+ */
+async function openBackend(source: BackendSource, logger: Logger, debug: boolean): Promise<OpenedBackend> {
+  if (source.kind === 'client') return { backend: source.client };
+  const { createIdentityClient } = await import('@acs-identity/core/node');
+  const connection =
+    source.kind === 'emulator'
+      ? await emulatorConnection(source.dataDir)
+      : source.kind === 'connectionString'
+        ? { connectionString: source.connectionString, caCertFile: source.caCertFile }
+        : { endpoint: source.endpoint, caCertFile: source.caCertFile };
+  const caOption = connection.caCertFile === undefined ? {} : { caCertFile: connection.caCertFile };
+  if (!('connectionString' in connection)) {
+    const sdk = createIdentityClient({
+      endpoint: connection.endpoint,
+      ...caOption,
+      ...clientExtras(logger, debug),
+    });
+    return { backend: sdk, ...caOption };
+  }
+  const sdk = createIdentityClient({
+    connectionString: connection.connectionString,
+    ...caOption,
+    ...clientExtras(logger, debug),
+  });
+  const { createTokenIssuer, directPathAllowed } = await import('./token-issuer.js');
+  if (debug || !directPathAllowed(sdk.endpoint, process.env)) return { backend: sdk, ...caOption };
+  const issuer = createTokenIssuer({ connectionString: connection.connectionString, ...caOption });
+  return {
+    backend: { ...sdk, issueToken: issuer.issueToken },
+    ...caOption,
+    warm: (connections) => issuer.warm(connections),
+    close: () => issuer.close(),
+  };
+}
+
+function describe(source: BackendSource): string {
+  switch (source.kind) {
+    case 'client':
+      return 'custom identity client';
+    case 'connectionString':
+      return 'connection string (AZURE_COMMUNICATION_CONNECTION_STRING)';
+    case 'endpoint':
+      return `${source.endpoint} with Entra ID`;
+    case 'emulator':
+      return `local emulator (${source.dataDir})`;
+    default: {
+      const never: never = source;
+      return never;
+    }
+  }
+}
+
+/** The back end of `source`, opened lazily: a gateway starts (and says what is missing) without one. */
+export function createBackendHandle(source: BackendSource, logger: Logger, debug: boolean): BackendHandle {
+  let opened: Promise<OpenedBackend> | undefined;
+  return {
+    description: describe(source),
+    async close() {
+      const current = opened;
+      opened = undefined;
+      (await current?.catch(() => undefined))?.close?.();
+    },
+    get() {
+      if (opened === undefined) {
+        const attempt = openBackend(source, logger, debug);
+        opened = attempt;
+        attempt.catch(() => {
+          if (opened === attempt) opened = undefined;
+        });
+      }
+      return opened;
+    },
+  };
 }
 
 /**

@@ -40,7 +40,7 @@ describe('the logger', () => {
     const logger = createLogger(
       (e) => entries.push(e),
       'info',
-      () => new Date('2026-11-22T03:00:00.000Z'),
+      () => Date.parse('2026-11-22T03:00:00.000Z'),
     );
     logger.debug('hidden');
     logger.info('signed in', { token: 'eyJa.eyJb.c' });

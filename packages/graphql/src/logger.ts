@@ -1,5 +1,8 @@
+/** The severities of log entries, lowest first. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
 /** Severity of a log entry. */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** One structured log entry, already redacted. */
 export interface LogEntry {
@@ -14,6 +17,8 @@ export type LogSink = (entry: LogEntry) => void;
 
 /** The logger the gateway passes around. */
 export interface Logger {
+  /** Whether entries of `level` are written (to skip building fields that would be dropped). */
+  enabled(level: LogLevel): boolean;
   debug(msg: string, fields?: Record<string, unknown>): void;
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
@@ -35,8 +40,12 @@ const SECRET_PATTERNS: readonly [RegExp, string][] = [
   [/(postgres(?:ql)?:\/\/[^:/@\s]+:)[^@\s]+@/gi, '$1[REDACTED]@'],
 ];
 
+/** Matches wherever any of {@link SECRET_PATTERNS} might (a superset): one test instead of five on clean text. */
+const ANY_SECRET = new RegExp(SECRET_PATTERNS.map(([pattern]) => pattern.source).join('|'), 'i');
+
 /** Removes secrets from text: JWTs, access keys, bearer values, database passwords. */
 export function redactText(text: string): string {
+  if (!ANY_SECRET.test(text)) return text;
   let out = text;
   for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
   return out;
@@ -73,13 +82,14 @@ export const jsonLinesSink: LogSink = (entry) => {
 };
 
 /** A logger that redacts every entry before handing it to `sink`, dropping entries below `minLevel`. */
-export function createLogger(sink: LogSink, minLevel: LogLevel, clock: () => Date): Logger {
+export function createLogger(sink: LogSink, minLevel: LogLevel, now: () => number): Logger {
   const log = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (LEVELS[level] < LEVELS[minLevel]) return;
     const safe = fields === undefined ? {} : (redact(fields) as Record<string, unknown>);
-    sink({ ...safe, time: clock().toISOString(), level, msg: redactText(msg) });
+    sink({ ...safe, time: new Date(now()).toISOString(), level, msg: redactText(msg) });
   };
   return {
+    enabled: (level) => LEVELS[level] >= LEVELS[minLevel],
     debug: (msg, fields) => log('debug', msg, fields),
     info: (msg, fields) => log('info', msg, fields),
     warn: (msg, fields) => log('warn', msg, fields),

@@ -1,10 +1,12 @@
 import { realpathSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createGateway, type Gateway } from './gateway.js';
-import { createLogger } from './logger.js';
-import { type GatewayOptions, normalizeOptions } from './options.js';
+import { listen, onStopSignals } from '@acs-identity/core/server';
+import { toGatewayError } from './errors.js';
+import { buildGateway, type Gateway } from './gateway.js';
+import { createLogger, type Logger } from './logger.js';
+import type { GatewayOptions } from './options.js';
+import { type NormalizedOptions, normalizeOptions } from './settings.js';
 
 /** A gateway listening on a port. */
 export interface RunningGateway {
@@ -30,88 +32,82 @@ export interface StartGatewayOptions extends GatewayOptions {
   handleSignals?: boolean;
 }
 
-/** Builds the gateway and listens on `host:port` with node:http. */
+/** Stops `server` and the gateway: drain, stop accepting, let requests in flight finish (bounded), close the store. */
+async function shutDown(server: Server, gateway: Gateway, settings: NormalizedOptions, logger: Logger) {
+  gateway.drain();
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      logger.warn('shutdown timeout reached; closing remaining connections', {
+        timeoutMs: settings.shutdownTimeoutMs,
+      });
+      server.closeAllConnections();
+      resolve();
+    }, settings.shutdownTimeoutMs);
+    timer.unref();
+  });
+  await Promise.race([closed, timeout]);
+  clearTimeout(timer);
+  await gateway.close();
+  logger.info('gateway stopped');
+}
+
+/**
+ * Builds the gateway and listens on `host:port` with node:http. Rejects with a `GatewayError` whose code says why:
+ * `INVALID_OPTIONS` (an option, or a host this machine cannot listen on), `PORT_IN_USE`, `UPSTREAM_UNAVAILABLE` (the
+ * mapping store cannot be opened).
+ */
 export async function startGateway(options: StartGatewayOptions = {}): Promise<RunningGateway> {
   const settings = normalizeOptions(options);
-  const logger = createLogger(settings.logSink, settings.logLevel, settings.clock);
-  const gateway = await createGateway(options);
-  const server: Server = createServer(gateway.yoga);
+  const logger = createLogger(settings.logSink, settings.logLevel, settings.now);
+  const built = await buildGateway(settings);
+  const gateway = built.gateway;
+  // Warm before listening: the first second of traffic should be as fast as the rest.
+  await built.warmUp();
+  const server = createServer(gateway.yoga);
   server.keepAliveTimeout = 5000;
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
+  let address: Awaited<ReturnType<typeof listen>>;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(settings.port, settings.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
+    address = await listen(server, {
+      port: settings.port,
+      host: settings.host,
+      name: 'the gateway',
+      portHint: '--port or GATEWAY_PORT',
     });
   } catch (e) {
     await gateway.close();
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') {
-      throw new Error(
-        `Port ${settings.port} on ${settings.host} is in use: choose another with --port or GATEWAY_PORT.`,
-        {
-          cause: e,
-        },
-      );
-    }
-    throw e;
+    throw toGatewayError(e);
   }
-  const { port } = server.address() as AddressInfo;
-  const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
-  const url = `http://${host}:${port}/`;
+  const url = `http://${address.authority}/`;
   logger.info('gateway listening', { url, graphql: `${url}graphql`, dev: gateway.dev });
   if (gateway.dev) {
     process.stderr.write(
       `\n  !!! acs-identity gateway in DEVELOPMENT MODE: anyone can sign in as anyone at POST ${url}dev/sign-in !!!\n\n`,
     );
   }
-
   let closing: Promise<void> | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    logger.info('shutting down', { signal });
-    void close();
-  };
+  let disposeSignals: (() => void) | undefined;
   const close = () => {
-    closing ??= (async () => {
-      if (options.handleSignals === true) {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-      }
-      gateway.drain();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(() => {
-          logger.warn('shutdown timeout reached; closing remaining connections', {
-            timeoutMs: settings.shutdownTimeoutMs,
-          });
-          server.closeAllConnections();
-          resolve();
-        }, settings.shutdownTimeoutMs);
-        timer.unref();
-      });
-      await Promise.race([closed, timeout]);
-      clearTimeout(timer);
-      await gateway.close();
-      logger.info('gateway stopped');
-    })();
+    disposeSignals?.();
+    closing ??= shutDown(server, gateway, settings, logger);
     return closing;
   };
   if (options.handleSignals === true) {
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    disposeSignals = onStopSignals((signal) => {
+      logger.info('shutting down', { signal });
+      return close();
+    });
   }
-  return { url, graphqlUrl: `${url}graphql`, port, gateway, close };
+  return { url, graphqlUrl: `${url}graphql`, port: address.port, gateway, close };
 }
 
 /**
  * `node dist/main.js [--dev]`: starts the gateway from environment variables, for deployments without the CLI.
- * Exits with 1 and a one-line message when the configuration is wrong.
+ * Exits with 1 and a one-line message when it cannot start.
  */
 async function runDirectly(argv: readonly string[]): Promise<void> {
   try {

@@ -24,7 +24,7 @@ function quoteIdent(name: string): string {
 export function createPostgresStore(
   connectionString: string,
   schema: string,
-  clock: () => Date,
+  now: () => number,
 ): MappingStore {
   const pool = new pg.Pool({ connectionString, max: 10 });
   // An idle client's connection error must not crash the process; the next query reports it.
@@ -65,11 +65,11 @@ export function createPostgresStore(
       const row = rows[0];
       return row === undefined ? undefined : toMapping(row);
     },
-    findOrCreate(key, create, discard): Promise<FindOrCreateResult> {
+    async findOrCreate(key, create, discard): Promise<FindOrCreateResult> {
+      // Known users (every call but the first) need no lock.
+      const known = (await pool.query<Row>(select, [key.issuer, key.subject])).rows[0];
+      if (known !== undefined) return { rawId: known.raw_id, created: false };
       return mutex.run(mutexKey(key), async () => {
-        const found = await pool.query<Row>(select, [key.issuer, key.subject]);
-        const known = found.rows[0];
-        if (known !== undefined) return { rawId: known.raw_id, created: false };
         const client = await pool.connect();
         let rawId: string | undefined;
         try {
@@ -86,7 +86,7 @@ export function createPostgresStore(
           rawId = await create();
           await client.query(
             `INSERT INTO ${table} (issuer, subject, raw_id, created_at) VALUES ($1, $2, $3, $4)`,
-            [key.issuer, key.subject, rawId, clock()],
+            [key.issuer, key.subject, rawId, new Date(now())],
           );
           await client.query('COMMIT');
           return { rawId, created: true };

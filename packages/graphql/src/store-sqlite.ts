@@ -16,8 +16,8 @@ function toMapping(row: Row): Mapping {
 }
 
 /** The embedded default store: one SQLite file (`:memory:` for a throwaway one). */
-export function createSqliteStore(file: string, clock: () => Date): MappingStore {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+export function createSqliteStore(file: string, now: () => number): MappingStore {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
@@ -61,12 +61,16 @@ export function createSqliteStore(file: string, clock: () => Date): MappingStore
       return row === undefined ? undefined : toMapping(row);
     },
     findOrCreate(key, create, discard): Promise<FindOrCreateResult> {
+      // Known users (every call but the first) need no lock.
+      const known = prepared().get.get(key.issuer, key.subject);
+      if (known !== undefined) return Promise.resolve({ rawId: known.raw_id, created: false });
       return mutex.run(mutexKey(key), async () => {
         const s = prepared();
         const existing = s.get.get(key.issuer, key.subject);
         if (existing !== undefined) return { rawId: existing.raw_id, created: false };
         const rawId = await create();
-        const inserted = s.insert.run(key.issuer, key.subject, rawId, clock().toISOString()).changes === 1;
+        const inserted =
+          s.insert.run(key.issuer, key.subject, rawId, new Date(now()).toISOString()).changes === 1;
         if (inserted) return { rawId, created: true };
         // Another process sharing the file won the race: keep its identity, remove ours.
         const winner = s.get.get(key.issuer, key.subject);

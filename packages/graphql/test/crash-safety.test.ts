@@ -49,7 +49,8 @@ interface GatewayChild extends NodeChild<string> {
 async function spawnGateway(env: Record<string, string>): Promise<GatewayChild> {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(
-      ([name]) => !name.startsWith('GATEWAY_') && !name.startsWith('AZURE_'),
+      ([name]) =>
+        !name.startsWith('GATEWAY_') && !name.startsWith('AZURE_') && !name.startsWith('ACS_IDENTITY_'),
     ),
   );
   const gateway = await spawnNodeScript(MAIN_JS, ['--dev'], {
@@ -61,7 +62,7 @@ async function spawnGateway(env: Record<string, string>): Promise<GatewayChild> 
       GATEWAY_ADMIN_KEYS: key,
       GATEWAY_RATE_LIMIT_PER_MINUTE: '0',
       AZURE_COMMUNICATION_CONNECTION_STRING: emulator.info.connectionString,
-      GATEWAY_CA_CERT_FILE: emulator.info.caCertFile ?? '',
+      ACS_IDENTITY_CA_CERT_FILE: emulator.info.caCertFile ?? '',
       ...env,
     },
     ready: (out) => {
@@ -287,7 +288,7 @@ describe('SIGKILL of the gateway in the middle of writes', () => {
     async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'acs-gw-crash-'));
       try {
-        await crashTwiceAndCheck({ GATEWAY_DATA_DIR: dataDir });
+        await crashTwiceAndCheck({ ACS_IDENTITY_DATA_DIR: dataDir });
         const db = new Database(join(dataDir, 'gateway.db'), { readonly: true });
         try {
           expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
@@ -309,7 +310,7 @@ describe('SIGKILL of the gateway in the middle of writes', () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'acs-gw-crash-pg-'));
       try {
         await crashTwiceAndCheck({
-          GATEWAY_DATA_DIR: dataDir,
+          ACS_IDENTITY_DATA_DIR: dataDir,
           GATEWAY_DATABASE_URL: url,
           GATEWAY_DATABASE_SCHEMA: schema,
         });

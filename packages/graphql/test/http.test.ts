@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AcsIdentityError } from '@acs-identity/core';
 import { createIdentityClient } from '@acs-identity/core/node';
-import { type RunningEmulator, startEmulator } from '@acs-identity/emulator';
+import { type EmulatorLogEntry, type RunningEmulator, startEmulator } from '@acs-identity/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createGateway,
@@ -97,7 +97,7 @@ describe('the back end', () => {
     );
   });
 
-  it('turns the service throttling into RATE_LIMITED with a retry-after', async () => {
+  it('turns the service throttling into THROTTLED with a retry-after', async () => {
     const dataDir = tempDir();
     const strict = await startEmulator({
       port: 0,
@@ -121,7 +121,7 @@ describe('the back end', () => {
     const retryAfter = Number(throttled?.headers.get('retry-after'));
     // The emulator asks for the rest of its one-minute window: passed on, in whole seconds.
     expect(retryAfter).toBe(60);
-    expect(throttled?.body.errors?.[0]?.extensions).toEqual({ code: 'RATE_LIMITED', retryAfter });
+    expect(throttled?.body.errors?.[0]?.extensions).toEqual({ code: 'THROTTLED', retryAfter });
   });
 
   it('masks unexpected errors', async () => {
@@ -404,7 +404,7 @@ describe('query limits and introspection', () => {
 
   it('limits each caller to the configured operations a minute', async () => {
     let now = Date.parse('2026-11-22T03:00:00.000Z');
-    const gateway = await open({ rateLimitPerMinute: 2, clock: () => new Date(now) });
+    const gateway = await open({ rateLimitPerMinute: 2, now: () => now });
     const answers = [];
     for (let i = 0; i < 3; i++) answers.push(await call(gateway, '{ serverTime }', { auth: key }));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 429]);
@@ -414,7 +414,7 @@ describe('query limits and introspection', () => {
         [
           "Too many requests from this caller; wait before trying again.",
           {
-            "code": "RATE_LIMITED",
+            "code": "THROTTLED",
             "retryAfter": 30,
           },
         ],
@@ -522,7 +522,7 @@ describe('the development sign-in', () => {
 
   it('hands out tokens that expire after an hour of the gateway clock', async () => {
     let now = Date.parse('2026-11-22T03:00:00.000Z');
-    const gateway = await open({ dev: true, clock: () => new Date(now) });
+    const gateway = await open({ dev: true, now: () => now });
     const response = await gateway.fetch(`${BASE}dev/sign-in`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -615,6 +615,33 @@ describe('startGateway', () => {
     expect(logs.map((e) => e.msg)).toContain('gateway stopped');
   });
 
+  it('warms up before it listens: back-end connections open, hot path rehearsed, no trace left', async () => {
+    const dataDir = tempDir();
+    const seen: EmulatorLogEntry[] = [];
+    const watched = await startEmulator({ port: 0, dataDir, logger: (e) => seen.push(e), rateLimits: false });
+    const logs: LogEntry[] = [];
+    const running = await startGateway({
+      env: {},
+      port: 0,
+      dataDir: tempDir(),
+      connectionString: watched.info.connectionString,
+      caCertFile: watched.info.caCertFile ?? '',
+      adminKeys: [key],
+      logSink: (e) => logs.push(e),
+    });
+    try {
+      // Before any request reached the gateway, its connections to the service were open.
+      expect(seen.filter((e) => e.method === 'GET' && e.path === '/').length).toBeGreaterThanOrEqual(16);
+      const metrics = await (await fetch(`${running.url}metrics`)).text();
+      expect(metrics).not.toMatch(/^acs_gateway_tokens_issued_total\{/m);
+      expect(metrics).not.toMatch(/^acs_gateway_http_requests_total\{route="\/graphql"/m);
+      expect(logs.filter((e) => e.msg === 'request' || e.msg === 'operation failed')).toEqual([]);
+    } finally {
+      await running.close();
+      await watched.close();
+    }
+  });
+
   it('says which port is taken', async () => {
     const first = await startGateway({
       env: {},
@@ -626,9 +653,11 @@ describe('startGateway', () => {
     try {
       await expect(
         startGateway({ env: {}, port: first.port, dataDir: tempDir(), adminKeys: [key], logSink: () => {} }),
-      ).rejects.toThrow(
-        `Port ${first.port} on 127.0.0.1 is in use: choose another with --port or GATEWAY_PORT.`,
-      );
+      ).rejects.toMatchObject({
+        name: 'GatewayError',
+        code: 'PORT_IN_USE',
+        message: `Port ${first.port} on 127.0.0.1 is in use, so the gateway cannot listen there. Stop what uses it, or choose --port or GATEWAY_PORT (0 picks a free one).`,
+      });
     } finally {
       await first.close();
     }

@@ -42,7 +42,7 @@ async function startKeylessGateway(): Promise<{ graphqlUrl: string; env: NodeJS.
     IDENTITY_HEADER: emulator.info.identityHeader,
     NODE_EXTRA_CA_CERTS: emulator.info.caCertFile,
     GATEWAY_ADMIN_KEYS: adminKey,
-    GATEWAY_DATA_DIR: folder('acs-gw-mi-'),
+    ACS_IDENTITY_DATA_DIR: folder('acs-gw-mi-'),
     GATEWAY_LOG_LEVEL: 'error',
   });
   const started = spawn(process.execPath, ['--input-type=module', '-e', START], { cwd: PACKAGE_DIR, env });

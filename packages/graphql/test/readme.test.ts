@@ -1,9 +1,31 @@
 import { readFileSync } from 'node:fs';
+import { optionsMarkdownTable } from '@acs-identity/core';
 import { buildSchema, printSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { typeDefs } from '../src/index.js';
+import { errorsMarkdownTable } from '../src/errors.js';
+import { GATEWAY_OPTIONS, typeDefs } from '../src/index.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+/** A Markdown table as rows of trimmed cells, whatever padding the formatter gave it. */
+function cells(table: string): string[][] {
+  return table
+    .trim()
+    .split('\n')
+    .map((row) =>
+      row
+        .trim()
+        .replace(/^\||\|$/g, '')
+        .split(/(?<!\\)\|/)
+        .map((cell) => (/^\s*:?-+:?\s*$/.test(cell) ? '---' : cell.trim())),
+    );
+}
+
+/** The table between `<!-- BEGIN name -->` and `<!-- END name -->`. */
+function between(name: string): string[][] {
+  const match = new RegExp(`<!-- BEGIN ${name} -->\\n([\\s\\S]*?)\\n<!-- END ${name} -->`).exec(readme);
+  return cells(match?.[1] ?? '');
+}
 
 describe('the README', () => {
   it('shows the schema the gateway serves', () => {
@@ -13,12 +35,23 @@ describe('the README', () => {
   });
 
   it('documents every environment variable the gateway reads', () => {
-    const source = ['options.ts', 'gateway.ts', 'main.ts']
-      .map((f) => readFileSync(new URL(`../src/${f}`, import.meta.url), 'utf8'))
-      .join('\n');
-    const names = new Set(source.match(/\benv\.([A-Z_]+)/g)?.map((m) => m.slice(4)));
+    const names = new Set([
+      ...Object.values(GATEWAY_OPTIONS).flatMap((o: { env?: string }) =>
+        o.env === undefined ? [] : [o.env],
+      ),
+      'PORT',
+      'NODE_ENV',
+    ]);
     expect(names.size).toBeGreaterThan(20);
     for (const name of names) expect(readme, name).toContain(`\`${name}\``);
+  });
+
+  it('shows the option table generated from GATEWAY_OPTIONS', () => {
+    expect(between('GATEWAY_OPTIONS')).toEqual(cells(optionsMarkdownTable(GATEWAY_OPTIONS)));
+  });
+
+  it('shows the error table generated from GATEWAY_ERRORS', () => {
+    expect(between('GATEWAY_ERRORS')).toEqual(cells(errorsMarkdownTable()));
   });
 });
 

@@ -7,7 +7,7 @@ import { createPostgresStore } from '../src/store-postgres.js';
 import { createSqliteStore } from '../src/store-sqlite.js';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from './helpers.js';
 
-const clock = () => new Date('2026-11-22T02:00:00.000Z');
+const now = () => Date.parse('2026-11-22T02:00:00.000Z');
 const databaseUrl = testDatabaseUrl();
 const dirs: string[] = [];
 const schemas: string[] = [];
@@ -29,7 +29,7 @@ const flavours: Flavour[] = [
   {
     name: 'SQLite',
     skip: false,
-    open: (location) => createSqliteStore(join(location, 'gateway.db'), clock),
+    open: (location) => createSqliteStore(join(location, 'gateway.db'), now),
     location: () => {
       const dir = mkdtempSync(join(tmpdir(), 'acs-gateway-store-'));
       dirs.push(dir);
@@ -39,7 +39,7 @@ const flavours: Flavour[] = [
   {
     name: 'PostgreSQL',
     skip: databaseUrl === undefined,
-    open: (location) => createPostgresStore(databaseUrl ?? '', location, clock),
+    open: (location) => createPostgresStore(databaseUrl ?? '', location, now),
     location: () => {
       const schema = uniqueSchema('gw_store');
       schemas.push(schema);
@@ -90,7 +90,11 @@ describe.each(flavours)('the $name mapping store', (flavour) => {
         rawId: '8:acs:resource_1',
         created: false,
       });
-      expect(await store.get(alice)).toEqual({ ...alice, rawId: '8:acs:resource_1', createdAt: clock() });
+      expect(await store.get(alice)).toEqual({
+        ...alice,
+        rawId: '8:acs:resource_1',
+        createdAt: new Date(now()),
+      });
       expect(ids.created).toHaveLength(1);
     } finally {
       await store.close();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isGatewayError } from './errors.js';
-import { normalizeOptions } from './options.js';
+import { normalizeOptions } from './settings.js';
 
 const KEY = 'k'.repeat(32);
 
@@ -8,7 +8,7 @@ function failure(run: () => unknown): { field?: string; message: string } {
   try {
     run();
   } catch (e) {
-    if (!isGatewayError(e) || e.code !== 'INVALID_CONFIGURATION') throw e;
+    if (!isGatewayError(e) || e.code !== 'INVALID_OPTIONS') throw e;
     return { ...(e.field === undefined ? {} : { field: e.field }), message: e.message };
   }
   throw new Error('expected normalizeOptions to throw');
@@ -115,8 +115,8 @@ describe('normalizeOptions', () => {
     ).toMatchInlineSnapshot(`
       {
         "algNone": {
-          "field": "GATEWAY_OIDC_ALGORITHMS",
-          "message": "GATEWAY_OIDC_ALGORITHMS must not contain "none": unsigned tokens are never accepted.",
+          "field": "oidcAlgorithms",
+          "message": "--oidc-algorithms: "RS256,none" is not valid; expected signing algorithms other than "none" (e.g. RS256).",
         },
         "audienceWithoutIssuer": {
           "field": "GATEWAY_OIDC_ISSUER",
@@ -124,35 +124,35 @@ describe('normalizeOptions', () => {
         },
         "badDatabase": {
           "field": "GATEWAY_DATABASE_URL",
-          "message": "GATEWAY_DATABASE_URL must be a postgres:// URL; leave it unset for the embedded SQLite store.",
+          "message": "GATEWAY_DATABASE_URL: the value given is not valid; expected a postgres:// URL (leave it unset for the embedded SQLite store).",
         },
         "badFlag": {
           "field": "GATEWAY_DEV",
-          "message": "GATEWAY_DEV must be true or false, not "maybe".",
+          "message": "GATEWAY_DEV: "maybe" is not valid; expected true or false.",
         },
         "badLifetime": {
           "field": "GATEWAY_USER_MAX_EXPIRES_IN_MINUTES",
-          "message": "GATEWAY_USER_MAX_EXPIRES_IN_MINUTES must be a whole number from 60 to 1440, not "2000".",
+          "message": "GATEWAY_USER_MAX_EXPIRES_IN_MINUTES: "2000" is not valid; expected a whole number from 60 to 1440.",
         },
         "badLogLevel": {
           "field": "GATEWAY_LOG_LEVEL",
-          "message": "GATEWAY_LOG_LEVEL must be one of debug, info, warn, error, not "loud".",
+          "message": "GATEWAY_LOG_LEVEL: "loud" is not valid; expected one of debug, info, warn, error.",
         },
         "badOrigin": {
           "field": "GATEWAY_CORS_ORIGINS",
-          "message": "GATEWAY_CORS_ORIGINS entries must look like https://app.example.com (no path), not "https://app.example.com/path".",
+          "message": "GATEWAY_CORS_ORIGINS: "https://app.example.com/path" is not valid; expected origins like https://app.example.com (no path), or *.",
         },
         "badPort": {
           "field": "GATEWAY_PORT",
-          "message": "GATEWAY_PORT must be a whole number from 0 to 65535, not "eighty".",
+          "message": "GATEWAY_PORT: "eighty" is not valid; expected a whole number from 0 to 65535.",
         },
         "badSchema": {
-          "field": "GATEWAY_DATABASE_SCHEMA",
-          "message": "GATEWAY_DATABASE_SCHEMA must be a plain identifier (letters, digits, _), not "a;drop".",
+          "field": "databaseSchema",
+          "message": "--database-schema: "a;drop" is not valid; expected a plain identifier (letters, digits, _).",
         },
         "badScope": {
           "field": "GATEWAY_USER_SCOPES",
-          "message": "GATEWAY_USER_SCOPES: Unknown scope "teleport". Valid scopes: chat, voip, chat.join, chat.join.limited, voip.join.",
+          "message": "GATEWAY_USER_SCOPES: "chat,teleport" is not valid; expected scopes among chat, voip, chat.join, chat.join.limited, voip.join (or CHAT, VOIP_JOIN, … style), comma-separated.",
         },
         "devInProduction": {
           "field": "dev",
@@ -163,12 +163,12 @@ describe('normalizeOptions', () => {
           "message": "GATEWAY_OIDC_AUDIENCE is required with GATEWAY_OIDC_ISSUER: the client id (aud) your app's tokens carry.",
         },
         "plainHttpIssuer": {
-          "field": "GATEWAY_OIDC_ISSUER",
-          "message": "GATEWAY_OIDC_ISSUER must use https:// (plain http:// is accepted for loopback hosts only): "http://login.example.com".",
+          "field": "oidcIssuer",
+          "message": "--oidc-issuer: "http://login.example.com" is not valid; expected an https:// URL (plain http:// only for a loopback host).",
         },
         "weakKey": {
           "field": "GATEWAY_ADMIN_KEYS",
-          "message": "Admin key #1 is too weak: use at least 32 characters without spaces (e.g. \`openssl rand -base64 32\`).",
+          "message": "GATEWAY_ADMIN_KEYS: the value given is not valid; expected keys of at least 32 characters without spaces, separated by commas (e.g. from \`openssl rand -base64 32\`).",
         },
       }
     `);

@@ -1,0 +1,165 @@
+import { join, resolve } from 'node:path';
+import { isAcsIdentityError, parseOptionText, resolveOptions, type TokenScope } from '@acs-identity/core';
+import type { BackendSource } from './backend.js';
+import { GatewayError } from './errors.js';
+import type { LogLevel, LogSink } from './logger.js';
+import { GATEWAY_OPTIONS, type GatewayOptions } from './options.js';
+
+/** The end-user verification settings (already validated). */
+export interface OidcSettings {
+  issuer: string;
+  audience: string[];
+  /** Explicit JWKS URL; otherwise discovered from `<issuer>/.well-known/openid-configuration`. */
+  jwksUrl?: string;
+  algorithms: string[];
+  clockToleranceSeconds: number;
+}
+
+/** Options after defaults and validation: what every part of the gateway is built from. */
+export interface NormalizedOptions {
+  dev: boolean;
+  adminKeys: string[];
+  oidc?: OidcSettings;
+  teamsUserClaim: string;
+  userScopes: TokenScope[];
+  userMaxExpiresInMinutes: number;
+  /** The absolute data folder. */
+  dataDir: string;
+  store: { kind: 'postgres'; url: string; schema: string } | { kind: 'sqlite'; file: string };
+  backend: BackendSource;
+  corsOrigins: string[];
+  rateLimitPerMinute: number;
+  maxDepth: number;
+  maxAliases: number;
+  maxCost: number;
+  logLevel: LogLevel;
+  logSink: LogSink;
+  port: number;
+  host: string;
+  shutdownTimeoutMs: number;
+  now: () => number;
+}
+
+type Resolved = ReturnType<typeof resolveOptions<GatewayOptions>>;
+
+function fail(field: string, message: string): never {
+  throw new GatewayError('INVALID_OPTIONS', message, { field });
+}
+
+/**
+ * The options through {@link GATEWAY_OPTIONS}: given value, then its variable, then its default, every value through
+ * the same parser. `PORT` stands in for an unset `GATEWAY_PORT`.
+ */
+function resolveAll(options: GatewayOptions, env: Readonly<Record<string, string | undefined>>): Resolved {
+  try {
+    const port =
+      options.port ??
+      (env.GATEWAY_PORT?.trim() || !env.PORT?.trim()
+        ? undefined
+        : parseOptionText({ ...GATEWAY_OPTIONS.port, env: 'PORT' }, 'port', env.PORT, 'env'));
+    return resolveOptions(GATEWAY_OPTIONS, port === undefined ? options : { ...options, port }, env);
+  } catch (e) {
+    if (isAcsIdentityError(e) && e.code === 'INVALID_OPTIONS') {
+      throw new GatewayError('INVALID_OPTIONS', e.message, {
+        cause: e,
+        ...(e.target ? { field: e.target } : {}),
+      });
+    }
+    throw e;
+  }
+}
+
+/** End-user verification: all three OpenID settings together, or none. */
+function oidcSettings(o: Resolved): OidcSettings | undefined {
+  const audience = o.oidcAudience === undefined ? [] : [o.oidcAudience].flat();
+  if (o.oidcIssuer === undefined) {
+    if (audience.length > 0 || o.oidcJwksUrl !== undefined) {
+      fail(
+        'GATEWAY_OIDC_ISSUER',
+        'GATEWAY_OIDC_ISSUER is required when GATEWAY_OIDC_AUDIENCE or GATEWAY_OIDC_JWKS_URL is set.',
+      );
+    }
+    return undefined;
+  }
+  if (audience.length === 0) {
+    fail(
+      'GATEWAY_OIDC_AUDIENCE',
+      "GATEWAY_OIDC_AUDIENCE is required with GATEWAY_OIDC_ISSUER: the client id (aud) your app's tokens carry.",
+    );
+  }
+  return {
+    issuer: o.oidcIssuer,
+    audience,
+    algorithms: [...(o.oidcAlgorithms ?? [])],
+    clockToleranceSeconds: o.oidcClockToleranceSeconds ?? 0,
+    ...(o.oidcJwksUrl === undefined ? {} : { jwksUrl: o.oidcJwksUrl }),
+  };
+}
+
+/** The back end: a given client, else the connection string, else the endpoint, else the local emulator. */
+function backendSource(o: Resolved, dataDir: string): BackendSource {
+  const withCa = o.caCertFile === undefined ? {} : { caCertFile: resolve(o.caCertFile) };
+  if (o.identityClient !== undefined) return { kind: 'client', client: o.identityClient };
+  if (o.connectionString !== undefined) {
+    return { kind: 'connectionString', connectionString: o.connectionString, ...withCa };
+  }
+  if (o.endpoint !== undefined) return { kind: 'endpoint', endpoint: o.endpoint, ...withCa };
+  return { kind: 'emulator', dataDir };
+}
+
+/** A value the table gives a default for; present once resolved. */
+function required<T>(value: T | undefined, key: keyof GatewayOptions): T {
+  if (value === undefined) throw new Error(`GATEWAY_OPTIONS.${key} has no default.`);
+  return value;
+}
+
+/**
+ * Resolves options and environment into validated settings, once: through {@link GATEWAY_OPTIONS}, then the checks that
+ * span several options. Throws a `GatewayError` with code `INVALID_OPTIONS` whose message says what to fix and whose
+ * `field` names the option or variable (never echoing a secret).
+ */
+export function normalizeOptions(options: GatewayOptions = {}): NormalizedOptions {
+  const env = options.env ?? process.env;
+  const o = resolveAll(options, env);
+  const dev = o.dev === true;
+  if (dev && env.NODE_ENV === 'production') {
+    fail(
+      'dev',
+      'Development mode (--dev) is refused when NODE_ENV=production: it lets anyone sign in as anyone.',
+    );
+  }
+  const adminKeys = [...(o.adminKeys ?? [])];
+  const oidc = oidcSettings(o);
+  if (!dev && oidc === undefined && adminKeys.length === 0) {
+    fail(
+      'GATEWAY_OIDC_ISSUER',
+      'Nobody could call this gateway: set GATEWAY_OIDC_ISSUER and GATEWAY_OIDC_AUDIENCE for end users, GATEWAY_ADMIN_KEYS for administrators, or start with --dev for local development.',
+    );
+  }
+  const dataDir = resolve(required(o.dataDir, 'dataDir'));
+  return {
+    dev,
+    adminKeys,
+    ...(oidc === undefined ? {} : { oidc }),
+    teamsUserClaim: required(o.teamsUserClaim, 'teamsUserClaim'),
+    userScopes: [...required(o.userScopes, 'userScopes')] as TokenScope[],
+    userMaxExpiresInMinutes: required(o.userMaxExpiresInMinutes, 'userMaxExpiresInMinutes'),
+    dataDir,
+    store:
+      o.databaseUrl === undefined
+        ? { kind: 'sqlite', file: join(dataDir, 'gateway.db') }
+        : { kind: 'postgres', url: o.databaseUrl, schema: required(o.databaseSchema, 'databaseSchema') },
+    backend: backendSource(o, dataDir),
+    corsOrigins: [...(o.corsOrigins ?? [])],
+    rateLimitPerMinute: required(o.rateLimitPerMinute, 'rateLimitPerMinute'),
+    maxDepth: required(o.maxDepth, 'maxDepth'),
+    maxAliases: required(o.maxAliases, 'maxAliases'),
+    maxCost: required(o.maxCost, 'maxCost'),
+    logLevel: required(o.logLevel, 'logLevel'),
+    logSink: required(o.logSink, 'logSink'),
+    port: required(o.port, 'port'),
+    host: required(o.host, 'host'),
+    shutdownTimeoutMs: required(o.shutdownTimeoutMs, 'shutdownTimeoutMs'),
+    now: required(o.now, 'now'),
+  };
+}
