@@ -5,8 +5,13 @@ var wanted = [22, 12];
 var found = process.versions.node.split('.').map(Number);
 if (found[0] < wanted[0] || (found[0] === wanted[0] && found[1] < wanted[1])) {
   process.stderr.write(
-    'acs-identity needs Node.js >= ' + wanted.join('.') + ' (Node 24 LTS recommended), but this is Node ' +
-      process.versions.node + ' (' + process.execPath + '). Get Node 24 with `nvm install 24`, from https://nodejs.org/,' +
+    'acs-identity needs Node.js >= ' +
+      wanted.join('.') +
+      ' (Node 24 LTS recommended), but this is Node ' +
+      process.versions.node +
+      ' (' +
+      process.execPath +
+      '). Get Node 24 with `nvm install 24`, from https://nodejs.org/,' +
       ' or on Linux x64 from the npm registry with `eval "$(bash scripts/node.sh)"`, then run the command again.\n',
   );
   process.exit(1);

@@ -24,8 +24,8 @@ export interface ScopeDetails {
 
 export const SCOPE_DETAILS: Readonly<Record<TokenScope, ScopeDetails>> = {
   chat: {
-    since: SCOPE_SINCE['chat'],
-    enumName: SCOPE_SERVICE_NAMES['chat'],
+    since: SCOPE_SINCE.chat,
+    enumName: SCOPE_SERVICE_NAMES.chat,
     description: 'Full chat access.',
     capabilities: [
       'create threads',
@@ -38,8 +38,8 @@ export const SCOPE_DETAILS: Readonly<Record<TokenScope, ScopeDetails>> = {
     ],
   },
   voip: {
-    since: SCOPE_SINCE['voip'],
-    enumName: SCOPE_SERVICE_NAMES['voip'],
+    since: SCOPE_SINCE.voip,
+    enumName: SCOPE_SERVICE_NAMES.voip,
     description: 'Start and join calls.',
     capabilities: ['start calls', 'join calls'],
   },
