@@ -60,7 +60,7 @@ function describeJoseError(e: unknown): GatewayError {
       case 'nbf':
         return fail('The bearer token is not valid yet.');
       case 'sub':
-        return fail('The bearer token has no subject.');
+        return invalidSubject();
       default:
         return fail(`The bearer token's "${e.claim}" claim is not valid.`);
     }
@@ -87,6 +87,22 @@ function describeJoseError(e: unknown): GatewayError {
     );
   }
   return fail('The bearer token is not a valid JWT.');
+}
+
+/**
+ * A token whose `sub` is not a non-empty string: refused with a plain message, the reason goes to the log only (a list
+ * or an object turned into text would make `["alice"]` alice, and every object the same user).
+ */
+function invalidSubject(): GatewayError {
+  return new GatewayError('UNAUTHENTICATED', 'The bearer token is not valid.', {
+    cause: new Error('The "sub" claim must be a non-empty string.'),
+  });
+}
+
+/** The subject of verified claims: a non-empty string, or `UNAUTHENTICATED`. */
+function subjectOf(payload: JWTPayload): string {
+  if (typeof payload.sub !== 'string' || payload.sub === '') throw invalidSubject();
+  return payload.sub;
 }
 
 type RemoteKeys = ReturnType<typeof createRemoteJWKSet>;
@@ -193,11 +209,12 @@ export function createAuthenticator(settings: AuthenticatorSettings): Authentica
       requiredClaims: ['sub', 'exp'],
       currentDate,
     });
+    const subject = subjectOf(payload);
     return {
       role: 'user',
-      id: `${oidc.issuer}#${payload.sub}`,
+      id: `${oidc.issuer}#${subject}`,
       issuer: oidc.issuer,
-      subject: String(payload.sub),
+      subject,
       claims: payload,
       dev: false,
     };
@@ -205,11 +222,12 @@ export function createAuthenticator(settings: AuthenticatorSettings): Authentica
 
   const verifyDev = async (signer: DevSigner, token: string, currentDate: Date): Promise<Caller> => {
     const payload = await signer.verify(token, currentDate);
+    const subject = subjectOf(payload);
     return {
       role: 'user',
-      id: `dev:${payload.sub}`,
+      id: `dev:${subject}`,
       issuer: DEV_ISSUER,
-      subject: String(payload.sub),
+      subject,
       claims: payload,
       dev: true,
     };

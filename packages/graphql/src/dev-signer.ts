@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   calculateJwkThumbprint,
@@ -12,6 +12,7 @@ import {
   SignJWT,
 } from 'jose';
 import { GatewayError } from './errors.js';
+import { narrowIfPresent, privateDir } from './private-files.js';
 
 /** Issuer and audience of tokens minted by the development sign-in. */
 export const DEV_ISSUER = 'urn:acs-identity:gateway:dev';
@@ -50,13 +51,15 @@ function writeOnce(file: string, text: string): void {
 }
 
 /**
- * The development signing key of `dataDir` (`gateway-dev-key.json`, 0600, in a folder made 0700): read when a
+ * The development signing key of `dataDir` (`gateway-dev-key.json`, 0600, in a folder narrowed to 0700): read when a
  * previous start wrote it, otherwise generated and written. Keeping it means a restarted gateway still accepts the dev
  * sign-ins it handed out.
  */
 async function devPrivateJwk(dataDir: string): Promise<JWK> {
   const file = join(dataDir, DEV_KEY_FILE);
+  privateDir(dataDir);
   try {
+    narrowIfPresent(file);
     return JSON.parse(readFileSync(file, 'utf8')) as JWK;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
@@ -69,7 +72,6 @@ async function devPrivateJwk(dataDir: string): Promise<JWK> {
   }
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const jwk = { ...(await exportJWK(privateKey)), alg: 'RS256', use: 'sig' };
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   writeOnce(file, `${JSON.stringify(jwk)}\n`);
   // Another gateway on the same folder may have written first: use what is on disk.
   return JSON.parse(readFileSync(file, 'utf8')) as JWK;

@@ -3,7 +3,7 @@ import { createBackendHandle } from './backend.js';
 import { createDevSigner } from './dev-signer.js';
 import { createLogger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
-import type { GatewayOptions } from './options.js';
+import { type GatewayOptions, isLoopbackHost } from './options.js';
 import type { GatewayParts } from './parts.js';
 import { type NormalizedOptions, normalizeOptions } from './settings.js';
 import { openStore } from './store-open.js';
@@ -60,6 +60,11 @@ export async function buildGateway(settings: NormalizedOptions): Promise<BuiltGa
     logger.warn(
       'DEVELOPMENT MODE: anyone can sign in as any user with POST /dev/sign-in; GraphiQL and introspection are on. Never expose this gateway.',
     );
+    if (!isLoopbackHost(settings.host)) {
+      logger.warn(
+        `DEVELOPMENT MODE ON ${settings.host} (--dev-allow-remote): every machine that reaches this gateway can sign in as anyone.`,
+      );
+    }
   }
   logger.info('gateway ready', {
     backend: parts.backend.description,

@@ -8,6 +8,7 @@ import {
   TOKEN_SCOPES,
 } from '@acs-identity/core';
 import type { IdentityBackend } from './identity-backend.js';
+import { estimatedKeyBits, MIN_ADMIN_KEY_BITS } from './key-strength.js';
 import { jsonLinesSink, LOG_LEVELS, type LogLevel, type LogSink } from './logger.js';
 
 /**
@@ -20,6 +21,8 @@ export interface GatewayOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Development mode: the built-in sign-in `POST /dev/sign-in`, GraphiQL, introspection, CORS for loopback origins. */
   dev?: boolean;
+  /** Let development mode listen on a host other machines reach (it then warns at start). */
+  devAllowRemote?: boolean;
   /** Administrator keys; callers sending `Authorization: Bearer <key>` may call every operation. */
   adminKeys?: readonly string[];
   /** OpenID issuer of end-user tokens, compared with the `iss` claim exactly. */
@@ -83,8 +86,10 @@ function programOnly(what: string): (text: string) => never {
   };
 }
 
-function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+/** Whether `hostname` (a URL's host name, or the interface to listen on) is this machine's loopback. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /** An `https://` URL, or plain `http://` for a loopback host. */
@@ -98,20 +103,40 @@ function secureUrl(text: string): string {
 
 const MIN_ADMIN_KEY_LENGTH = 32;
 
-/** An admin key: long enough, no white space (commas separate keys). */
+/** An admin key: long enough, random enough, no white space (commas separate keys). */
 function adminKey(text: string): string {
-  if (text.length < MIN_ADMIN_KEY_LENGTH || /\s/.test(text)) {
+  if (text.length < MIN_ADMIN_KEY_LENGTH || /\s/.test(text) || estimatedKeyBits(text) < MIN_ADMIN_KEY_BITS) {
     throw new Error(
-      `keys of at least ${MIN_ADMIN_KEY_LENGTH} characters without spaces, separated by commas (e.g. from \`openssl rand -base64 32\`)`,
+      `random keys of at least ${MIN_ADMIN_KEY_LENGTH} characters without spaces or repeats, separated by commas; make one with \`openssl rand -base64 32\``,
     );
   }
   return text;
 }
 
-/** A JWS algorithm; `none` never. */
+/** The JWS algorithms end-user tokens may be signed with: asymmetric ones only (a shared secret is no issuer's key). */
+const OIDC_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+] as const;
+
+/** An asymmetric JWS algorithm, in its own spelling; `none` and the HMAC ones (HS256…) never. */
 function algorithm(text: string): string {
-  if (text.toLowerCase() === 'none') throw new Error('signing algorithms other than "none" (e.g. RS256)');
-  return text;
+  const found = OIDC_ALGORITHMS.find((a) => a.toLowerCase() === text.trim().toLowerCase());
+  if (found === undefined) {
+    throw new Error(
+      `asymmetric signing algorithms among ${OIDC_ALGORITHMS.join(', ')} (never HS256/384/512 or none)`,
+    );
+  }
+  return found;
 }
 
 /** `chat` or `CHAT` style scope names. */
@@ -155,16 +180,25 @@ export const GATEWAY_OPTIONS: OptionTable<GatewayOptions> = {
   },
   dev: {
     description:
-      'Development mode: `POST /dev/sign-in`, GraphiQL, introspection, CORS for loopback origins. Refused when `NODE_ENV` is `production`.',
+      'Development mode: `POST /dev/sign-in`, GraphiQL, introspection, CORS for loopback origins. Only with `NODE_ENV` unset, `development` or `test` (any case); on a loopback host unless `--dev-allow-remote`.',
     kind: 'boolean',
     flag: 'dev',
     env: 'GATEWAY_DEV',
     default: false,
     parse: parsers.boolean(),
   },
+  devAllowRemote: {
+    description:
+      'Let development mode listen on a host other machines reach (e.g. `0.0.0.0`); it then warns at start. Anyone who reaches it can sign in as anyone.',
+    kind: 'boolean',
+    flag: 'dev-allow-remote',
+    env: 'GATEWAY_DEV_ALLOW_REMOTE',
+    default: false,
+    parse: parsers.boolean(),
+  },
   adminKeys: {
     description:
-      'Comma-separated admin keys, each ≥ 32 characters, no spaces. Compared in constant time (SHA-256 of both, `timingSafeEqual`, every key checked).',
+      'Comma-separated admin keys, each ≥ 32 random characters (`openssl rand -base64 32`): keys with runs, repeats or few distinct characters (under 72 estimated bits) are refused at start. Compared in constant time (SHA-256 of both, `timingSafeEqual`, every key checked).',
     kind: 'list',
     env: 'GATEWAY_ADMIN_KEYS',
     secret: true,
@@ -200,7 +234,8 @@ export const GATEWAY_OPTIONS: OptionTable<GatewayOptions> = {
     parse: secureUrl,
   },
   oidcAlgorithms: {
-    description: 'Accepted JWS algorithms; `none` is refused at start, HS* are not accepted by default.',
+    description:
+      'Accepted JWS algorithms, asymmetric only: `HS256`/`HS384`/`HS512` and `none` are refused at start.',
     kind: 'list',
     flag: 'oidc-algorithms',
     env: 'GATEWAY_OIDC_ALGORITHMS',
@@ -261,7 +296,7 @@ export const GATEWAY_OPTIONS: OptionTable<GatewayOptions> = {
   },
   dataDir: {
     description:
-      "Folder of the SQLite file `gateway.db`, of the development signing key `gateway-dev-key.json`, and where the local emulator's `emulator.json` is looked up (created 0700).",
+      "Folder of the SQLite file `gateway.db`, of the development signing key `gateway-dev-key.json`, and (dev mode only) where the local emulator's `emulator.json` is looked up. Made 0700 at start whoever created it, its files 0600.",
     kind: 'string',
     flag: 'data-dir',
     env: ENV.dataDir,

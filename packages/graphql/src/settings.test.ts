@@ -1,8 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isGatewayError } from './errors.js';
 import { normalizeOptions } from './settings.js';
 
-const KEY = 'k'.repeat(32);
+const KEY = randomBytes(24).toString('base64');
+const OTHER_KEY = randomBytes(30).toString('base64url');
+/** A back end for configurations that are not in development mode (which needs an explicit one). */
+const BACK_END = { connectionString: 'endpoint=https://x/;accesskey=a2V5' };
 
 function failure(run: () => unknown): { field?: string; message: string } {
   try {
@@ -27,7 +31,7 @@ describe('normalizeOptions', () => {
   it('reads everything from the environment', () => {
     const o = normalizeOptions({
       env: {
-        GATEWAY_ADMIN_KEYS: `${KEY}, ${'z'.repeat(40)}`,
+        GATEWAY_ADMIN_KEYS: `${KEY}, ${OTHER_KEY}`,
         GATEWAY_OIDC_ISSUER: 'https://login.example.com/tenant/v2.0',
         GATEWAY_OIDC_AUDIENCE: 'api://app,app',
         GATEWAY_USER_SCOPES: 'chat,VOIP_JOIN',
@@ -40,7 +44,7 @@ describe('normalizeOptions', () => {
         AZURE_COMMUNICATION_ENDPOINT: 'https://res.communication.azure.com/',
       },
     });
-    expect(o.adminKeys).toEqual([KEY, 'z'.repeat(40)]);
+    expect(o.adminKeys).toEqual([KEY, OTHER_KEY]);
     expect(o.oidc).toEqual({
       issuer: 'https://login.example.com/tenant/v2.0',
       audience: ['api://app', 'app'],
@@ -116,7 +120,7 @@ describe('normalizeOptions', () => {
       {
         "algNone": {
           "field": "oidcAlgorithms",
-          "message": "--oidc-algorithms: "RS256,none" is not valid; expected signing algorithms other than "none" (e.g. RS256).",
+          "message": "--oidc-algorithms: "RS256,none" is not valid; expected asymmetric signing algorithms among RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA, Ed25519 (never HS256/384/512 or none).",
         },
         "audienceWithoutIssuer": {
           "field": "GATEWAY_OIDC_ISSUER",
@@ -156,7 +160,7 @@ describe('normalizeOptions', () => {
         },
         "devInProduction": {
           "field": "dev",
-          "message": "Development mode (--dev) is refused when NODE_ENV=production: it lets anyone sign in as anyone.",
+          "message": "Development mode (--dev) is refused when NODE_ENV=production: it lets anyone sign in as anyone, so it needs NODE_ENV unset, development or test.",
         },
         "noAudience": {
           "field": "GATEWAY_OIDC_AUDIENCE",
@@ -168,10 +172,107 @@ describe('normalizeOptions', () => {
         },
         "weakKey": {
           "field": "GATEWAY_ADMIN_KEYS",
-          "message": "GATEWAY_ADMIN_KEYS: the value given is not valid; expected keys of at least 32 characters without spaces, separated by commas (e.g. from \`openssl rand -base64 32\`).",
+          "message": "GATEWAY_ADMIN_KEYS: the value given is not valid; expected random keys of at least 32 characters without spaces or repeats, separated by commas; make one with \`openssl rand -base64 32\`.",
         },
       }
     `);
+  });
+
+  it('allows development mode only with NODE_ENV unset, development or test (any case, spaces trimmed)', () => {
+    for (const NODE_ENV of [undefined, '', 'development', 'test', 'Development', ' TEST ']) {
+      expect(normalizeOptions({ env: { NODE_ENV }, dev: true }).dev, String(NODE_ENV)).toBe(true);
+    }
+    const refused = ['production', 'PRODUCTION', 'Production', 'prod', ' production', 'staging', 'dev'];
+    for (const NODE_ENV of refused) {
+      const { field, message } = failure(() => normalizeOptions({ env: { NODE_ENV }, dev: true }));
+      expect([field, message.includes('\n')], NODE_ENV).toEqual(['dev', false]);
+      expect(message).toContain('it needs NODE_ENV unset, development or test');
+    }
+    expect(
+      failure(() => normalizeOptions({ env: { NODE_ENV: ' production' }, dev: true })).message,
+    ).toMatchInlineSnapshot(
+      `"Development mode (--dev) is refused when NODE_ENV=" production": it lets anyone sign in as anyone, so it needs NODE_ENV unset, development or test."`,
+    );
+  });
+
+  it('refuses development mode on a host other machines reach, unless explicitly allowed', () => {
+    for (const host of ['127.0.0.1', '127.0.0.2', 'localhost', '::1', '[::1]']) {
+      expect(normalizeOptions({ env: {}, dev: true, host }).dev, host).toBe(true);
+    }
+    expect(failure(() => normalizeOptions({ env: {}, dev: true, host: '0.0.0.0' }))).toMatchInlineSnapshot(`
+      {
+        "field": "devAllowRemote",
+        "message": "Development mode on 0.0.0.0 lets anyone who reaches it sign in as anyone: listen on 127.0.0.1, or add --dev-allow-remote (GATEWAY_DEV_ALLOW_REMOTE=true) if you mean it.",
+      }
+    `);
+    expect(
+      normalizeOptions({ env: {}, dev: true, host: '0.0.0.0', devAllowRemote: true }).devAllowRemote,
+    ).toBe(true);
+    expect(
+      normalizeOptions({ env: { GATEWAY_DEV_ALLOW_REMOTE: 'true', GATEWAY_HOST: '192.0.2.1' }, dev: true })
+        .host,
+    ).toBe('192.0.2.1');
+  });
+
+  it('refuses admin keys without real entropy, saying how to make one', () => {
+    const weak = [
+      'a'.repeat(32),
+      'ab'.repeat(16),
+      'abcdefghijklmnopqrstuvwxyz012345',
+      '0123456789'.repeat(4),
+      'password'.repeat(4),
+      'abcd1234'.repeat(5),
+      `admin-${'k'.repeat(40)}`,
+    ];
+    for (const key of weak) {
+      const { field, message } = failure(() => normalizeOptions({ env: {}, adminKeys: [key], ...BACK_END }));
+      expect([field, message.includes(key)], key).toEqual(['adminKeys', false]);
+      expect(message).toContain('openssl rand -base64 32');
+    }
+    const strong = [
+      randomBytes(32).toString('base64'),
+      randomBytes(24).toString('base64url'),
+      randomBytes(16).toString('hex'),
+      randomBytes(32).toString('hex'),
+    ];
+    for (let round = 0; round < 50; round += 1) {
+      for (const key of [...strong, randomBytes(16).toString('hex'), randomBytes(24).toString('base64')]) {
+        expect(normalizeOptions({ env: {}, adminKeys: [key], ...BACK_END }).adminKeys, key).toEqual([key]);
+      }
+    }
+  });
+
+  it('accepts only asymmetric OpenID signing algorithms', () => {
+    const oidc = { env: {}, oidcIssuer: 'https://l.example', oidcAudience: 'a', ...BACK_END };
+    for (const algorithms of [['HS256'], ['RS256', 'hs512'], ['none']]) {
+      expect(failure(() => normalizeOptions({ ...oidc, oidcAlgorithms: algorithms })).field).toBe(
+        'oidcAlgorithms',
+      );
+    }
+    expect(
+      failure(() => normalizeOptions({ ...oidc, env: { GATEWAY_OIDC_ALGORITHMS: 'HS256' } })),
+    ).toMatchInlineSnapshot(`
+      {
+        "field": "GATEWAY_OIDC_ALGORITHMS",
+        "message": "GATEWAY_OIDC_ALGORITHMS: "HS256" is not valid; expected asymmetric signing algorithms among RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA, Ed25519 (never HS256/384/512 or none).",
+      }
+    `);
+    expect(normalizeOptions({ ...oidc, oidcAlgorithms: ['es256', 'EdDSA'] }).oidc?.algorithms).toEqual([
+      'ES256',
+      'EdDSA',
+    ]);
+  });
+
+  it('refuses to start outside development mode without an explicit back end', () => {
+    expect(failure(() => normalizeOptions({ env: {}, adminKeys: [KEY] }))).toMatchInlineSnapshot(`
+      {
+        "field": "AZURE_COMMUNICATION_CONNECTION_STRING",
+        "message": "No back end is configured: set AZURE_COMMUNICATION_CONNECTION_STRING or AZURE_COMMUNICATION_ENDPOINT (or give identityClient). Only development mode (--dev) falls back to the local emulator's emulator.json.",
+      }
+    `);
+    expect(normalizeOptions({ env: {}, adminKeys: [KEY], ...BACK_END }).backend.kind).toBe(
+      'connectionString',
+    );
   });
 
   it('never echoes an admin key in its errors', () => {

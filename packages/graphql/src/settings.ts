@@ -1,9 +1,16 @@
 import { join, resolve } from 'node:path';
-import { isAcsIdentityError, parseOptionText, resolveOptions, type TokenScope } from '@acs-identity/core';
+import {
+  EMULATOR_INFO_FILE,
+  ENV,
+  isAcsIdentityError,
+  parseOptionText,
+  resolveOptions,
+  type TokenScope,
+} from '@acs-identity/core';
 import type { BackendSource } from './backend.js';
 import { GatewayError } from './errors.js';
 import type { LogLevel, LogSink } from './logger.js';
-import { GATEWAY_OPTIONS, type GatewayOptions } from './options.js';
+import { GATEWAY_OPTIONS, type GatewayOptions, isLoopbackHost } from './options.js';
 
 /** The end-user verification settings (already validated). */
 export interface OidcSettings {
@@ -18,6 +25,8 @@ export interface OidcSettings {
 /** Options after defaults and validation: what every part of the gateway is built from. */
 export interface NormalizedOptions {
   dev: boolean;
+  /** Development mode on a host other machines reach, explicitly allowed. */
+  devAllowRemote: boolean;
   adminKeys: string[];
   oidc?: OidcSettings;
   teamsUserClaim: string;
@@ -96,7 +105,10 @@ function oidcSettings(o: Resolved): OidcSettings | undefined {
   };
 }
 
-/** The back end: a given client, else the connection string, else the endpoint, else the local emulator. */
+/**
+ * The back end: a given client, else the connection string, else the endpoint, else (development mode only, checked by
+ * the caller) the local emulator.
+ */
 function backendSource(o: Resolved, dataDir: string): BackendSource {
   const withCa = o.caCertFile === undefined ? {} : { caCertFile: resolve(o.caCertFile) };
   if (o.identityClient !== undefined) return { kind: 'client', client: o.identityClient };
@@ -105,6 +117,28 @@ function backendSource(o: Resolved, dataDir: string): BackendSource {
   }
   if (o.endpoint !== undefined) return { kind: 'endpoint', endpoint: o.endpoint, ...withCa };
   return { kind: 'emulator', dataDir };
+}
+
+/** The values of `NODE_ENV` development mode accepts (after trimming, any case); unset or empty counts as development. */
+const DEVELOPMENT_NODE_ENVS = ['', 'development', 'test'];
+
+/** Development mode only where `NODE_ENV` says development, and only on loopback unless explicitly allowed. */
+function checkDevelopmentMode(o: Resolved, env: Readonly<Record<string, string | undefined>>): void {
+  const nodeEnv = env.NODE_ENV;
+  if (nodeEnv !== undefined && !DEVELOPMENT_NODE_ENVS.includes(nodeEnv.trim().toLowerCase())) {
+    const shown = /^[\w.-]{1,40}$/.test(nodeEnv) ? nodeEnv : JSON.stringify(nodeEnv.slice(0, 40));
+    fail(
+      'dev',
+      `Development mode (--dev) is refused when NODE_ENV=${shown}: it lets anyone sign in as anyone, so it needs NODE_ENV unset, development or test.`,
+    );
+  }
+  const host = required(o.host, 'host');
+  if (!isLoopbackHost(host) && o.devAllowRemote !== true) {
+    fail(
+      'devAllowRemote',
+      `Development mode on ${host} lets anyone who reaches it sign in as anyone: listen on 127.0.0.1, or add --dev-allow-remote (GATEWAY_DEV_ALLOW_REMOTE=true) if you mean it.`,
+    );
+  }
 }
 
 /** A value the table gives a default for; present once resolved. */
@@ -122,12 +156,7 @@ export function normalizeOptions(options: GatewayOptions = {}): NormalizedOption
   const env = options.env ?? process.env;
   const o = resolveAll(options, env);
   const dev = o.dev === true;
-  if (dev && env.NODE_ENV === 'production') {
-    fail(
-      'dev',
-      'Development mode (--dev) is refused when NODE_ENV=production: it lets anyone sign in as anyone.',
-    );
-  }
+  if (dev) checkDevelopmentMode(o, env);
   const adminKeys = [...(o.adminKeys ?? [])];
   const oidc = oidcSettings(o);
   if (!dev && oidc === undefined && adminKeys.length === 0) {
@@ -137,8 +166,16 @@ export function normalizeOptions(options: GatewayOptions = {}): NormalizedOption
     );
   }
   const dataDir = resolve(required(o.dataDir, 'dataDir'));
+  const backend = backendSource(o, dataDir);
+  if (!dev && backend.kind === 'emulator') {
+    fail(
+      ENV.connectionString,
+      `No back end is configured: set ${ENV.connectionString} or ${ENV.endpoint} (or give identityClient). Only development mode (--dev) falls back to the local emulator's ${EMULATOR_INFO_FILE}.`,
+    );
+  }
   return {
     dev,
+    devAllowRemote: o.devAllowRemote === true,
     adminKeys,
     ...(oidc === undefined ? {} : { oidc }),
     teamsUserClaim: required(o.teamsUserClaim, 'teamsUserClaim'),
@@ -149,7 +186,7 @@ export function normalizeOptions(options: GatewayOptions = {}): NormalizedOption
       o.databaseUrl === undefined
         ? { kind: 'sqlite', file: join(dataDir, 'gateway.db') }
         : { kind: 'postgres', url: o.databaseUrl, schema: required(o.databaseSchema, 'databaseSchema') },
-    backend: backendSource(o, dataDir),
+    backend,
     corsOrigins: [...(o.corsOrigins ?? [])],
     rateLimitPerMinute: required(o.rateLimitPerMinute, 'rateLimitPerMinute'),
     maxDepth: required(o.maxDepth, 'maxDepth'),

@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { narrowIfPresent, privateDir, privateFile } from './private-files.js';
 import type { FindOrCreateResult, Mapping, MappingStore, UserKey } from './store.js';
 import { KeyedMutex, mutexKey } from './store.js';
 
@@ -15,12 +15,20 @@ function toMapping(row: Row): Mapping {
   return { issuer: row.issuer, subject: row.subject, rawId: row.raw_id, createdAt: new Date(row.created_at) };
 }
 
-/** The embedded default store: one SQLite file (`:memory:` for a throwaway one). */
+/**
+ * The embedded default store: one SQLite file (`:memory:` for a throwaway one). The file is made 0600 in a 0700 folder
+ * before SQLite opens it, so its `-wal` and `-shm`, which SQLite creates with the database file's mode, are 0600 too;
+ * files left looser by an earlier run are narrowed.
+ */
 export function createSqliteStore(file: string, now: () => number): MappingStore {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  if (file !== ':memory:') {
+    privateDir(dirname(file));
+    privateFile(file);
+  }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
+  if (file !== ':memory:') for (const suffix of ['-wal', '-shm']) narrowIfPresent(`${file}${suffix}`);
   const mutex = new KeyedMutex();
   let statements:
     | {

@@ -74,6 +74,7 @@ describe('the back end', () => {
   it('is the local emulator found through its data folder when nothing else is configured', async () => {
     const gateway = await createGateway({
       env: {},
+      dev: true,
       dataDir: emulatorDir,
       adminKeys: [key],
       logSink: () => {},
@@ -88,13 +89,25 @@ describe('the back end', () => {
   });
 
   it('says how to configure one when there is neither a connection string nor an emulator', async () => {
-    const gateway = await createGateway({ env: {}, dataDir: tempDir(), adminKeys: [key], logSink: () => {} });
+    const gateway = await createGateway({
+      env: {},
+      dev: true,
+      dataDir: tempDir(),
+      adminKeys: [key],
+      logSink: () => {},
+    });
     gateways.push(gateway);
     const response = await call(gateway, 'mutation { createUser { rawId } }', { auth: key });
     expect(errorsOf(response)[0]?.code).toBe('UPSTREAM_UNAVAILABLE');
     expect(errorsOf(response)[0]?.message).toMatch(
       /No back end is configured and no local emulator was found in .*: set AZURE_COMMUNICATION_CONNECTION_STRING/,
     );
+  });
+
+  it("is never the local emulator's emulator.json outside development mode", async () => {
+    await expect(
+      createGateway({ env: {}, dataDir: emulatorDir, adminKeys: [key], logSink: () => {} }),
+    ).rejects.toMatchObject({ code: 'INVALID_OPTIONS', field: 'AZURE_COMMUNICATION_CONNECTION_STRING' });
   });
 
   it('turns the service throttling into THROTTLED with a retry-after', async () => {
@@ -571,6 +584,14 @@ describe('the development sign-in', () => {
     `);
   });
 
+  it('warns once more when it is allowed on a host other machines reach', async () => {
+    const logs: LogEntry[] = [];
+    await open({ dev: true, host: '0.0.0.0', devAllowRemote: true, logSink: (e) => logs.push(e) });
+    expect(logs.filter((e) => e.level === 'warn').map((e) => e.msg)).toContain(
+      'DEVELOPMENT MODE ON 0.0.0.0 (--dev-allow-remote): every machine that reaches this gateway can sign in as anyone.',
+    );
+  });
+
   it('is refused in production', async () => {
     await expect(
       createGateway({ env: { NODE_ENV: 'production' }, dev: true, dataDir: tempDir(), logSink: () => {} }),
@@ -643,16 +664,28 @@ describe('startGateway', () => {
   });
 
   it('says which port is taken', async () => {
+    const backEnd = {
+      connectionString: emulator.info.connectionString,
+      caCertFile: emulator.info.caCertFile ?? '',
+    };
     const first = await startGateway({
       env: {},
       port: 0,
       dataDir: tempDir(),
       adminKeys: [key],
+      ...backEnd,
       logSink: () => {},
     });
     try {
       await expect(
-        startGateway({ env: {}, port: first.port, dataDir: tempDir(), adminKeys: [key], logSink: () => {} }),
+        startGateway({
+          env: {},
+          port: first.port,
+          dataDir: tempDir(),
+          adminKeys: [key],
+          ...backEnd,
+          logSink: () => {},
+        }),
       ).rejects.toMatchObject({
         name: 'GatewayError',
         code: 'PORT_IN_USE',

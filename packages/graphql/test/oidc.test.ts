@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { base64url, exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, type Gateway } from '../src/index.js';
+import { createGateway, type Gateway, type LogEntry } from '../src/index.js';
 import { adminKey, errorsOf, type Fetcher, graphql } from './helpers.js';
 
 /** A real OpenID provider served by the test: discovery document and JWKS over HTTP on a free port. */
@@ -52,12 +52,15 @@ async function startIssuer() {
 }
 
 const ME = 'query { me { role issuer subject identity { rawId } } }';
+/** A back end these tests never reach (`me` reads only the mapping store). */
+const UNUSED_BACK_END = `endpoint=https://127.0.0.1:9/;accesskey=${Buffer.alloc(32, 7).toString('base64')}`;
 
 describe('end-user authentication against a real OpenID issuer', () => {
   let issuer: Awaited<ReturnType<typeof startIssuer>>;
   let gateway: Gateway;
   let dataDir: string;
   const key = adminKey();
+  const logs: LogEntry[] = [];
   const fetcher: Fetcher = (url, init) => gateway.fetch(url, init);
   const call = (auth: string | undefined, query = ME) =>
     graphql(fetcher, 'http://gateway.test/', query, auth === undefined ? {} : { auth });
@@ -71,7 +74,8 @@ describe('end-user authentication against a real OpenID issuer', () => {
       oidcIssuer: issuer.issuer,
       oidcAudience: 'my-app',
       adminKeys: [key],
-      logSink: () => {},
+      connectionString: UNUSED_BACK_END,
+      logSink: (e) => logs.push(e),
     });
   });
 
@@ -207,6 +211,38 @@ describe('end-user authentication against a real OpenID issuer', () => {
     expect(errorsOf(await call(token))[0]?.code).toBe('UNAUTHENTICATED');
   });
 
+  it.each([
+    ['a list', ['alice']],
+    ['an empty object', {}],
+    ['an object', { a: 1 }],
+    ['a number', 12345],
+    ['an empty string', ''],
+    ['null', null],
+  ])('refuses a token whose subject is %s, with the reason in the log only', async (_what, sub) => {
+    logs.length = 0;
+    const response = await call(await issuer.sign({ sub } as JWTPayload));
+    expect(response.status).toBe(401);
+    expect(errorsOf(response)).toEqual([
+      { code: 'UNAUTHENTICATED', message: 'The bearer token is not valid.' },
+    ]);
+    const failure = logs.find((e) => e.msg === 'authentication failed');
+    expect(failure?.reason).toBe('The "sub" claim must be a non-empty string.');
+  });
+
+  it('tells apart a numeric subject and the same digits as text', async () => {
+    const text = await call(await issuer.sign({ sub: '12345' }));
+    expect(text.body.data).toEqual({
+      me: { role: 'END_USER', issuer: issuer.issuer, subject: '12345', identity: null },
+    });
+    expect((await call(await issuer.sign({ sub: 12345 } as unknown as JWTPayload))).status).toBe(401);
+  });
+
+  it('refuses an issuer that differs from the configured one only by a trailing slash', async () => {
+    expect(errorsOf(await call(await issuer.sign({ iss: `${issuer.issuer}/` })))[0]?.code).toBe(
+      'UNAUTHENTICATED',
+    );
+  });
+
   it('refuses a malformed Authorization header', async () => {
     const response = await graphql(fetcher, 'http://gateway.test/', ME, {
       headers: { authorization: 'Basic abc' },
@@ -241,6 +277,7 @@ describe('an OpenID issuer given with an explicit JWKS URL', () => {
       oidcIssuer: 'https://login.example.com/tenant/v2.0',
       oidcAudience: ['api://my-app', 'my-app'],
       oidcJwksUrl: `${issuer.issuer}/keys`,
+      connectionString: UNUSED_BACK_END,
       logSink: () => {},
     });
     try {
@@ -274,6 +311,7 @@ describe('an OpenID issuer that cannot be reached', () => {
       dataDir,
       oidcIssuer: issuer.issuer,
       oidcAudience: 'my-app',
+      connectionString: UNUSED_BACK_END,
       logSink: () => {},
     });
     try {

@@ -57,6 +57,7 @@ export function useAuth(options: AuthOptions): Plugin<GatewayContext> {
           requestId: context.requestId,
           code: error.code,
           message: error.message,
+          ...(error.cause instanceof Error ? { reason: error.cause.message } : {}),
         });
         setResultAndStopExecution(refuse(error));
         return;
