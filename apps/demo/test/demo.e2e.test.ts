@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -460,7 +461,7 @@ describe.skipIf(!HAS_CHROMIUM)('the demo without its gateway', () => {
 
 describe.skipIf(!HAS_CHROMIUM)('the demo with a gateway that throttles', () => {
   it('says to wait when the gateway answers THROTTLED', async () => {
-    const adminKey = `admin-${'k'.repeat(40)}`;
+    const adminKey = randomBytes(32).toString('base64url');
     const gateway = await startGateway({
       env: {},
       dev: true,
