@@ -56,7 +56,7 @@ export const GATEWAY_ERRORS = {
     masked: false,
   },
   THROTTLED: {
-    when: "this caller's gateway rate limit, or the service throttling; `extensions.retryAfter` in seconds and `Retry-After`",
+    when: "this caller's gateway rate limit, this client's or credential's failed-authentication budget, or the service throttling; `extensions.retryAfter` in seconds and `Retry-After`",
     status: 429,
     refusesRequest: true,
     level: 'info',
@@ -77,7 +77,7 @@ export const GATEWAY_ERRORS = {
     masked: false,
   },
   GRAPHQL_VALIDATION_FAILED: {
-    when: 'not valid for the schema, a syntax error, no single operation to run, over a query limit (depth, aliases, cost), or introspection outside dev',
+    when: 'not valid for the schema, a syntax error, no single operation to run, over a query limit (depth, aliases, cost, more than one `issueMyToken`, more root fields than a minute of the rate limit), or introspection outside dev',
     status: 400,
     refusesRequest: false,
     level: 'info',

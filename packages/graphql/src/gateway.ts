@@ -5,6 +5,7 @@ import { createLogger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import { type GatewayOptions, isLoopbackHost } from './options.js';
 import type { GatewayParts } from './parts.js';
+import { openLimits } from './rate-limit-open.js';
 import { type NormalizedOptions, normalizeOptions } from './settings.js';
 import { openStore } from './store-open.js';
 import { warmUp } from './warm-up.js';
@@ -38,6 +39,7 @@ export async function buildGateway(settings: NormalizedOptions): Promise<BuiltGa
   const logger = createLogger(settings.logSink, settings.logLevel, settings.now);
   const devSigner = settings.dev ? await createDevSigner(settings.dataDir, settings.now) : undefined;
   const store = await openStore(settings);
+  const limits = await openLimits(settings);
   let draining = false;
   const parts: GatewayParts = {
     settings,
@@ -52,6 +54,8 @@ export async function buildGateway(settings: NormalizedOptions): Promise<BuiltGa
       now: settings.now,
       fetchTimeoutMs: 5000,
     }),
+    operationLimits: limits.operations,
+    authFailures: limits.authFailures,
     devSigner,
     draining: () => draining,
   };
@@ -84,6 +88,7 @@ export async function buildGateway(settings: NormalizedOptions): Promise<BuiltGa
     async close() {
       draining = true;
       await parts.backend.close();
+      await limits.close();
       await store.close();
     },
   };

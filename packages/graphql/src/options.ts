@@ -57,8 +57,12 @@ export interface GatewayOptions {
   caCertFile?: string;
   /** Browser origins allowed by CORS; `*` allows any. */
   corsOrigins?: readonly string[];
-  /** GraphQL operations a minute per caller; 0 turns the limit off. */
+  /** Root fields a minute per caller (each alias counts); 0 turns the limit off. */
   rateLimitPerMinute?: number;
+  /** Failed authentications a minute per client address and per presented credential; 0 turns the budget off. */
+  authFailuresPerMinute?: number;
+  /** Proxies in front of the gateway whose `X-Forwarded-For` entries name the client's address. */
+  trustProxyHops?: number;
   /** Deepest selection allowed. */
   maxDepth?: number;
   /** Most aliases in one operation. */
@@ -350,12 +354,30 @@ export const GATEWAY_OPTIONS: OptionTable<GatewayOptions> = {
   },
   rateLimitPerMinute: {
     description:
-      'GraphQL operations a minute per caller (admin key, end user, or anonymous), token bucket, per instance; `0` = off.',
+      'Root fields a minute per caller (admin key, end user, or anonymous): each alias and each field of a fragment counts one; token bucket with bursts of the same size; `0` = off. At most one `issueMyToken` per request in any case.',
     kind: 'number',
     flag: 'rate-limit-per-minute',
     env: 'GATEWAY_RATE_LIMIT_PER_MINUTE',
     default: 120,
     parse: parsers.integer(0, 1_000_000),
+  },
+  authFailuresPerMinute: {
+    description:
+      'Failed authentications a minute per client address and per presented credential (bursts of the same size); past it, requests with a credential from that client (or with that credential) get 429 with `Retry-After`, unchecked; `0` = off.',
+    kind: 'number',
+    flag: 'auth-failures-per-minute',
+    env: 'GATEWAY_AUTH_FAILURES_PER_MINUTE',
+    default: 30,
+    parse: parsers.integer(0, 1_000_000),
+  },
+  trustProxyHops: {
+    description:
+      "Proxies (load balancers) in front of the gateway that append the client's address to `X-Forwarded-For`; the failed-authentication budget is kept per that address. `0`: the socket's peer.",
+    kind: 'number',
+    flag: 'trust-proxy-hops',
+    env: 'GATEWAY_TRUST_PROXY_HOPS',
+    default: 0,
+    parse: parsers.integer(0, 10),
   },
   maxDepth: {
     description: 'graphql-armor depth limit.',

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from './rate-limit.js';
+import { MemoryRateLimiter } from './rate-limit.js';
 
-describe('RateLimiter', () => {
+describe('MemoryRateLimiter', () => {
   it('allows a burst of the limit, then asks to wait for the next token', () => {
     let now = 0;
-    const limiter = new RateLimiter(3, () => now);
+    const limiter = new MemoryRateLimiter(3, () => now);
     expect([limiter.take('a'), limiter.take('a'), limiter.take('a')].every((d) => d.allowed)).toBe(true);
     expect(limiter.take('a')).toEqual({ allowed: false, retryAfterMs: 20_000 });
     expect(limiter.take('b').allowed).toBe(true);
@@ -14,7 +14,7 @@ describe('RateLimiter', () => {
   });
 
   it('allows everything with a limit of 0', () => {
-    const limiter = new RateLimiter(0, () => 0);
+    const limiter = new MemoryRateLimiter(0, () => 0);
     for (let i = 0; i < 100; i++) expect(limiter.take('a').allowed).toBe(true);
   });
 });

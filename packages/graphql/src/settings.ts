@@ -38,6 +38,8 @@ export interface NormalizedOptions {
   backend: BackendSource;
   corsOrigins: string[];
   rateLimitPerMinute: number;
+  authFailuresPerMinute: number;
+  trustProxyHops: number;
   maxDepth: number;
   maxAliases: number;
   maxCost: number;
@@ -189,6 +191,8 @@ export function normalizeOptions(options: GatewayOptions = {}): NormalizedOption
     backend,
     corsOrigins: [...(o.corsOrigins ?? [])],
     rateLimitPerMinute: required(o.rateLimitPerMinute, 'rateLimitPerMinute'),
+    authFailuresPerMinute: required(o.authFailuresPerMinute, 'authFailuresPerMinute'),
+    trustProxyHops: required(o.trustProxyHops, 'trustProxyHops'),
     maxDepth: required(o.maxDepth, 'maxDepth'),
     maxAliases: required(o.maxAliases, 'maxAliases'),
     maxCost: required(o.maxCost, 'maxCost'),

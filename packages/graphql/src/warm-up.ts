@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { AuthFailureBudget } from './auth-failures.js';
 import { createAuthenticator } from './authenticate.js';
 import type { IdentityBackend } from './identity-backend.js';
 import { createLogger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import type { GatewayParts } from './parts.js';
+import { MemoryRateLimiter } from './rate-limit.js';
 import type { MappingStore } from './store.js';
 import { createGatewayYoga } from './yoga.js';
 
@@ -45,6 +47,8 @@ async function rehearse(parts: GatewayParts): Promise<void> {
     store,
     backend: { description: 'rehearsal', get: async () => ({ backend }), close: async () => {} },
     authenticator: createAuthenticator({ adminKeys: [key], now: settings.now, fetchTimeoutMs: 1000 }),
+    operationLimits: new MemoryRateLimiter(0, settings.now),
+    authFailures: new AuthFailureBudget(new MemoryRateLimiter(0, settings.now), settings.now),
     devSigner: undefined,
     draining: () => false,
   });

@@ -9,10 +9,10 @@ import { useDevSignIn } from './plugins/use-dev-sign-in.js';
 import { useErrorCodes } from './plugins/use-error-codes.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { useNoIntrospection } from './plugins/use-no-introspection.js';
+import { useOncePerRequest } from './plugins/use-once-per-request.js';
 import { useRateLimit } from './plugins/use-rate-limit.js';
 import { useReadiness } from './plugins/use-readiness.js';
 import { useRequestContext } from './plugins/use-request-context.js';
-import { RateLimiter } from './rate-limit.js';
 import { readinessCheck } from './readiness.js';
 import { requestState } from './request-state.js';
 import type { GatewayContext } from './schema/context.js';
@@ -35,13 +35,14 @@ const ALLOWED_HEADERS = [
 const LOOPBACK_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
 
 /**
- * The gateway's plugins, in order: request id and access log, metrics, readiness, dev sign-in, CSRF prevention, query
- * limits, introspection outside dev, error codes, authentication, rate limiting.
+ * The gateway's plugins, in order: request id, client address and access log, metrics, readiness, dev sign-in, CSRF
+ * prevention, query limits (one `issueMyToken` per request among them), introspection outside dev, error codes,
+ * authentication (with its failure budget), rate limiting.
  */
 function plugins(parts: GatewayParts): Plugin<GatewayContext>[] {
   const { settings, logger, metrics } = parts;
   const list: Plugin<GatewayContext>[] = [
-    useRequestContext({ logger }),
+    useRequestContext({ logger, trustProxyHops: settings.trustProxyHops }),
     useMetrics({ metrics }),
     useReadiness({ check: readinessCheck(parts) }),
   ];
@@ -57,12 +58,19 @@ function plugins(parts: GatewayParts): Plugin<GatewayContext>[] {
       maxTokens: { n: 2000 },
       blockFieldSuggestion: { enabled: !settings.dev },
     }) as Plugin<GatewayContext>,
+    useOncePerRequest({ fields: ['issueMyToken'] }),
   );
   if (!settings.dev) list.push(useNoIntrospection());
   list.push(
     useErrorCodes(),
-    useAuth({ authenticator: parts.authenticator, metrics, logger, anonymousIntrospection: settings.dev }),
-    useRateLimit({ limiter: new RateLimiter(settings.rateLimitPerMinute, settings.now), metrics }),
+    useAuth({
+      authenticator: parts.authenticator,
+      metrics,
+      logger,
+      anonymousIntrospection: settings.dev,
+      failures: parts.authFailures,
+    }),
+    useRateLimit({ limiter: parts.operationLimits, metrics }),
   );
   return list;
 }

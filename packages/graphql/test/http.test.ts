@@ -263,28 +263,57 @@ describe('operations endpoints', () => {
     expect(response.headers.get('x-request-id')).toBe('probe-1');
   });
 
-  it('answers /readyz with the store and back end checked', async () => {
+  const asAdmin = { headers: { authorization: `Bearer ${key}` } };
+
+  it('answers /readyz with the store and back end checked (details for administrators)', async () => {
     const gateway = await open();
-    const response = await gateway.fetch(`${BASE}readyz`);
+    const response = await gateway.fetch(`${BASE}readyz`, asAdmin);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'ready', checks: { store: 'ok', backend: 'ok' } });
+    const anonymous = await gateway.fetch(`${BASE}readyz`);
+    expect([anonymous.status, await anonymous.json()]).toEqual([200, { status: 'ready' }]);
   });
 
   it('answers /readyz with 503 when the back end is unreachable, without leaking its key', async () => {
     const gateway = await open({
       connectionString: 'endpoint=https://127.0.0.1:9/;accesskey=c2VjcmV0LWtleS12YWx1ZQ==',
     });
-    const response = await gateway.fetch(`${BASE}readyz`);
+    const response = await gateway.fetch(`${BASE}readyz`, asAdmin);
     expect(response.status).toBe(503);
     const text = await response.text();
     expect(JSON.parse(text)).toMatchObject({ status: 'unavailable', checks: { store: 'ok' } });
     expect(text).not.toContain('c2VjcmV0LWtleS12YWx1ZQ');
   });
 
+  it('tells anonymous callers only up or down: no host name, no DNS error; the details go to the log once', async () => {
+    const logs: LogEntry[] = [];
+    const gateway = await open({
+      connectionString: `endpoint=https://acs-unreachable.invalid/;accesskey=${Buffer.alloc(32, 1).toString('base64')}`,
+      logSink: (e) => logs.push(e),
+    });
+    for (let i = 0; i < 3; i += 1) {
+      const response = await gateway.fetch(`${BASE}readyz`);
+      const text = await response.text();
+      expect([response.status, JSON.parse(text)]).toEqual([503, { status: 'unavailable' }]);
+      expect(text).not.toMatch(/acs-unreachable|ENOTFOUND|EAI_AGAIN|getaddrinfo/);
+    }
+    for (const bearer of ['wrong', adminKey()]) {
+      const response = await gateway.fetch(`${BASE}readyz`, {
+        headers: { authorization: `Bearer ${bearer}` },
+      });
+      expect(await response.json()).toEqual({ status: 'unavailable' });
+    }
+    const admin = await (await gateway.fetch(`${BASE}readyz`, asAdmin)).text();
+    expect(admin).toMatch(/acs-unreachable/);
+    const changes = logs.filter((e) => e.msg === 'not ready');
+    expect(changes).toHaveLength(1);
+    expect(JSON.stringify(changes[0]?.checks)).toMatch(/acs-unreachable/);
+  });
+
   it('answers /readyz with 503 while draining for shutdown', async () => {
     const gateway = await open();
     gateway.drain();
-    const response = await gateway.fetch(`${BASE}readyz`);
+    const response = await gateway.fetch(`${BASE}readyz`, asAdmin);
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ status: 'unavailable', checks: { shutdown: 'draining' } });
   });

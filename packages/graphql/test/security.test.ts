@@ -271,6 +271,115 @@ describe('rate limits', () => {
   });
 });
 
+describe("the resource's token budget", () => {
+  let guarded: Stack;
+
+  beforeAll(async () => {
+    // The resource issues 20 tokens a minute (windows aligned to the minute, held at its start); each caller may run 5
+    // operations a minute at the gateway.
+    guarded = await startStack(
+      { rateLimitPerMinute: 5 },
+      { rateLimits: { issue: 20, windowMs: 60_000 }, clock: () => Math.floor(Date.now() / 60_000) * 60_000 },
+    );
+  });
+
+  afterAll(async () => {
+    await guarded?.close();
+  });
+
+  it('holds against one user flooding with aliases, batches, fragments and many requests: another user still gets a token', async () => {
+    const mallory = await guarded.issuer.sign('mallory');
+    const tokens: string[] = [];
+    const keep = (answer: Answer) => {
+      const data = (answer.json as { data?: Record<string, { token?: string } | null> | null }).data ?? {};
+      for (const value of Object.values(data)) if (value?.token) tokens.push(value.token);
+      return answer;
+    };
+    const mine = (alias: string) => `${alias}issueMyToken(scopes: [CHAT]) { token }`;
+    // One issueMyToken and ten aliases of it (the most aliases the gateway allows), five times.
+    const aliased = `mutation { ${mine('')} ${Array.from({ length: 10 }, (_, i) => mine(`a${i}: `)).join(' ')} }`;
+    for (let i = 0; i < 5; i += 1) {
+      const answer = keep(await guarded.graphql(aliased, {}, mallory));
+      expect(codeOf(answer)).toBe('GRAPHQL_VALIDATION_FAILED');
+    }
+    // The same through a fragment.
+    const fragment = `mutation { ${mine('')} ...F } fragment F on Mutation { ${mine('again: ')} }`;
+    expect(codeOf(keep(await guarded.graphql(fragment, {}, mallory)))).toBe('GRAPHQL_VALIDATION_FAILED');
+    // A batch.
+    const batch = JSON.stringify([
+      { query: `mutation { ${mine('')} }` },
+      { query: `mutation { ${mine('')} }` },
+    ]);
+    expect(keep(await guarded.post('graphql', batch, { authorization: `Bearer ${mallory}` })).status).toBe(
+      400,
+    );
+    // One token, then her identity, then her own identity's issueToken three times aliased: one unit per field.
+    expect(codeOf(keep(await guarded.graphql(`mutation { ${mine('')} }`, {}, mallory)))).toBeUndefined();
+    const me = await guarded.graphql('{ me { identity { rawId } } }', {}, mallory);
+    const own = (me.json as { data: { me: { identity: { rawId: string } } } }).data.me.identity.rawId;
+    const issue = (alias: string) => `${alias}issueToken(userId: $u, scopes: [CHAT]) { token }`;
+    const three = `mutation($u: ID!) { ${issue('x: ')} ${issue('y: ')} ${issue('z: ')} }`;
+    expect(codeOf(keep(await guarded.graphql(three, { u: own }, mallory)))).toBeUndefined();
+    // Her five units are spent: twenty requests at once are all refused.
+    const many = await Promise.all(
+      Array.from({ length: 20 }, () => guarded.graphql(`mutation { ${mine('')} }`, {}, mallory)),
+    );
+    for (const answer of many) keep(answer);
+    expect(many.map((a) => a.status)).toEqual(many.map(() => 429));
+    expect(tokens.length).toBe(4);
+    // Bob is served: the resource still has tokens to issue.
+    const bob = await guarded.issuer.sign('bob');
+    const his = await guarded.graphql(`mutation { ${mine('')} }`, {}, bob);
+    expect(codeOf(his)).toBeUndefined();
+    expect(tokenOf(his, 'issueMyToken')).toMatch(/^eyJ/);
+  });
+});
+
+describe('failed authentications', () => {
+  let budgeted: Stack;
+  const clock = { now: Date.now() };
+
+  beforeAll(async () => {
+    budgeted = await startStack({ authFailuresPerMinute: 5, trustProxyHops: 1, now: () => clock.now });
+  });
+
+  afterAll(async () => {
+    await budgeted?.close();
+  });
+
+  const from = (client: string, bearer: string) =>
+    budgeted.post('graphql', JSON.stringify({ query: '{ me { role } }' }), {
+      authorization: `Bearer ${bearer}`,
+      'x-forwarded-for': client,
+    });
+
+  it('end admin-key guessing from one client after a burst, with a Retry-After, for that client only', async () => {
+    const statuses = [];
+    for (let i = 0; i < 8; i += 1) statuses.push((await from('192.0.2.10', adminKey())).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+    const refused = await from('192.0.2.10', budgeted.adminKey);
+    expect([refused.status, codeOf(refused)]).toEqual([429, 'THROTTLED']);
+    const wait = Number(refused.headers.get('retry-after'));
+    expect(wait).toBeGreaterThanOrEqual(1);
+    expect(wait).toBeLessThanOrEqual(12);
+    expect((await from('192.0.2.11', budgeted.adminKey)).status).toBe(200);
+    // Guessing on /readyz is counted too, and tells nothing more than up or down while the client waits.
+    const probe = await http(new URL('readyz', budgeted.gateway.url).toString(), {
+      headers: { authorization: `Bearer ${budgeted.adminKey}`, 'x-forwarded-for': '192.0.2.10' },
+    });
+    expect(probe.json).toEqual({ status: 'ready' });
+    clock.now += wait * 1000;
+    expect((await from('192.0.2.10', budgeted.adminKey)).status).toBe(200);
+  });
+
+  it('count a stolen-and-broken token replayed from many addresses against that token', async () => {
+    const expired = await budgeted.issuer.sign('eve', { expiresIn: -3600 });
+    const statuses = [];
+    for (let i = 0; i < 7; i += 1) statuses.push((await from(`198.51.100.${i + 1}`, expired)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
+  });
+});
+
 describe('secrets', () => {
   it('never appear in a log line or an error body of this suite', () => {
     const secrets = { ...stack.secrets(), ...handled };

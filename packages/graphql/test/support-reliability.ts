@@ -7,7 +7,12 @@ import { request } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EmulatorLogEntry, type RunningEmulator, startEmulator } from '@acs-identity/emulator';
+import {
+  type EmulatorLogEntry,
+  type EmulatorOptions,
+  type RunningEmulator,
+  startEmulator,
+} from '@acs-identity/emulator';
 import { accessKeyOf } from '@acs-identity/testing';
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { type LogEntry, type RunningGateway, type StartGatewayOptions, startGateway } from '../src/index.js';
@@ -149,8 +154,14 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-/** An emulator (in-process, HTTPS) and a gateway listening on a free port, with an OpenID issuer. */
-export async function startStack(options: Partial<StartGatewayOptions> = {}): Promise<Stack> {
+/**
+ * An emulator (in-process, HTTPS; its rate limits off unless `emulatorOptions` set them) and a gateway listening on a
+ * free port, with an OpenID issuer.
+ */
+export async function startStack(
+  options: Partial<StartGatewayOptions> = {},
+  emulatorOptions: Partial<EmulatorOptions> = {},
+): Promise<Stack> {
   const emulatorDir = mkdtempSync(join(tmpdir(), 'acs-gw-rel-emulator-'));
   const gatewayDir = mkdtempSync(join(tmpdir(), 'acs-gw-rel-'));
   const emulatorLogs: EmulatorLogEntry[] = [];
@@ -161,6 +172,7 @@ export async function startStack(options: Partial<StartGatewayOptions> = {}): Pr
     dataDir: emulatorDir,
     rateLimits: false,
     logger: (e) => emulatorLogs.push(e),
+    ...emulatorOptions,
   });
   const issuer = await startIssuer();
   const key = options.adminKeys?.[0] ?? adminKey();

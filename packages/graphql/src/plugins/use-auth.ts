@@ -1,10 +1,12 @@
-import { type DocumentNode, Kind, type OperationDefinitionNode } from 'graphql';
+import { type DocumentNode, Kind } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { type AuthFailureBudget, authenticateWithin } from '../auth-failures.js';
 import type { Authenticator, Caller } from '../authenticate.js';
 import { GatewayError, toGatewayError, toGraphQLError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { requestState } from '../request-state.js';
+import { selectedOperation } from '../root-fields.js';
 import type { GatewayContext } from '../schema/context.js';
 
 /** Options of {@link useAuth}. */
@@ -19,15 +21,13 @@ export interface AuthOptions {
    * @default false
    */
   anonymousIntrospection?: boolean;
+  /** Failed authentications per client address and per credential; without it, failures are not limited. */
+  failures?: AuthFailureBudget;
 }
 
 /** Whether the operation reads only `__schema`/`__type`/`__typename` (GraphiQL's schema fetch). */
 export function isIntrospectionOnly(document: DocumentNode, operationName: string | undefined): boolean {
-  const operations = document.definitions.filter(
-    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
-  );
-  const operation =
-    operationName === undefined ? operations[0] : operations.find((o) => o.name?.value === operationName);
+  const operation = selectedOperation(document, operationName);
   if (operation === undefined || operation.operation !== 'query') return false;
   return operation.selectionSet.selections.every(
     (s) => s.kind === Kind.FIELD && ['__schema', '__type', '__typename'].includes(s.name.value),
@@ -37,7 +37,8 @@ export function isIntrospectionOnly(document: DocumentNode, operationName: strin
 /**
  * Authentication of every GraphQL operation, before it runs: an admin key or a verified JWT in `Authorization: Bearer`
  * puts the caller into the context (`context.caller`); a bad credential, or none, ends the request with
- * `UNAUTHENTICATED` (HTTP 401) and counts in `acs_gateway_auth_failures_total`.
+ * `UNAUTHENTICATED` (HTTP 401) and counts in `acs_gateway_auth_failures_total`. With `failures`, a client or credential
+ * that failed too often gets `THROTTLED` (HTTP 429, `Retry-After`) instead, before its credential is checked.
  */
 export function useAuth(options: AuthOptions): Plugin<GatewayContext> {
   const { authenticator, metrics, logger } = options;
@@ -50,7 +51,12 @@ export function useAuth(options: AuthOptions): Plugin<GatewayContext> {
       const context = args.contextValue;
       let caller: Caller | undefined;
       try {
-        caller = await authenticator.authenticate(context.request.headers.get('authorization'));
+        caller = await authenticateWithin(
+          authenticator,
+          options.failures,
+          context.request.headers.get('authorization'),
+          requestState(context.request).client,
+        );
       } catch (e) {
         const error = toGatewayError(e);
         logger.info('authentication failed', {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { keptLogs, post, yogaWith } from '../../test/plugin-yoga.js';
 import { createAuthenticator } from '../authenticate.js';
 import { GatewayMetrics } from '../metrics.js';
-import { RateLimiter } from '../rate-limit.js';
+import { MemoryRateLimiter } from '../rate-limit.js';
 import { useAuth } from './use-auth.js';
 import { useRateLimit } from './use-rate-limit.js';
 
@@ -15,7 +15,7 @@ describe('useRateLimit', () => {
     const authenticator = createAuthenticator({ adminKeys: KEYS, now: () => now, fetchTimeoutMs: 1000 });
     const yoga = yogaWith([
       useAuth({ authenticator, metrics, logger: keptLogs().logger }),
-      useRateLimit({ limiter: new RateLimiter(1, () => now), metrics }),
+      useRateLimit({ limiter: new MemoryRateLimiter(1, () => now), metrics }),
     ]);
     const as = (key: string) =>
       post(yoga, '{ hello(name: "a") }', { headers: { authorization: `Bearer ${key}` } });
@@ -25,5 +25,48 @@ describe('useRateLimit', () => {
     expect(refused.headers.get('retry-after')).toBe('60');
     expect(refused.body.errors?.[0]?.extensions).toEqual({ code: 'THROTTLED', retryAfter: 60 });
     expect((await as(KEYS[1] ?? '')).status).toBe(200);
+  });
+
+  it('charges one unit per root field, aliases and fragments included', async () => {
+    let now = 0;
+    const metrics = new GatewayMetrics();
+    const authenticator = createAuthenticator({ adminKeys: KEYS, now: () => now, fetchTimeoutMs: 1000 });
+    const yoga = yogaWith([
+      useAuth({ authenticator, metrics, logger: keptLogs().logger }),
+      useRateLimit({ limiter: new MemoryRateLimiter(4, () => now), metrics }),
+    ]);
+    const as = (query: string) => post(yoga, query, { headers: { authorization: `Bearer ${KEYS[0]}` } });
+    // Three fields: three of the four units.
+    expect(
+      (await as('{ a: hello(name: "a") b: hello(name: "b") ...F } fragment F on Query { whoami }')).status,
+    ).toBe(200);
+    // Two more do not fit: refused whole, nothing charged, the wait is for the missing unit.
+    const refused = await as('{ a: hello(name: "a") ... on Query { b: hello(name: "b") } }');
+    expect([refused.status, refused.headers.get('retry-after')]).toEqual([429, '15']);
+    expect((await as('{ whoami }')).status).toBe(200);
+    expect((await as('{ whoami }')).status).toBe(429);
+    now += 30_000;
+    expect((await as('{ a: hello(name: "a") b: hello(name: "b") }')).status).toBe(200);
+  });
+
+  it('refuses an operation with more root fields than the limit allows in a minute, saying why', async () => {
+    const metrics = new GatewayMetrics();
+    const authenticator = createAuthenticator({ adminKeys: KEYS, now: () => 0, fetchTimeoutMs: 1000 });
+    const yoga = yogaWith([
+      useAuth({ authenticator, metrics, logger: keptLogs().logger }),
+      useRateLimit({ limiter: new MemoryRateLimiter(2, () => 0), metrics }),
+    ]);
+    const answer = await post(yoga, '{ a: whoami b: whoami c: whoami }', {
+      headers: { authorization: `Bearer ${KEYS[0]}` },
+    });
+    expect([answer.status, answer.body.errors?.map((e) => [e.message, e.extensions?.code])]).toEqual([
+      200,
+      [
+        [
+          'This operation asks for 3 root fields, more than the 2 a minute this gateway allows each caller: send fewer at once.',
+          'GRAPHQL_VALIDATION_FAILED',
+        ],
+      ],
+    ]);
   });
 });
