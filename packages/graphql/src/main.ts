@@ -66,10 +66,17 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   const gateway = built.gateway;
   // Warm before listening: the first second of traffic should be as fast as the rest.
   await built.warmUp();
-  const server = createServer(gateway.yoga);
-  server.keepAliveTimeout = 5000;
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  const server = createServer(
+    {
+      headersTimeout: settings.headersTimeoutMs,
+      requestTimeout: settings.requestTimeoutMs,
+      keepAliveTimeout: settings.keepAliveTimeoutMs,
+      // How often Node looks for connections past those timeouts (its default, 30 s, would hold a silent one 40 s).
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(settings.headersTimeoutMs / 4))),
+    },
+    gateway.yoga,
+  );
+  server.maxConnections = settings.maxConnections;
   let address: Awaited<ReturnType<typeof listen>>;
   try {
     address = await listen(server, {

@@ -79,6 +79,14 @@ export interface GatewayOptions {
   host?: string;
   /** How long shutdown waits for requests in flight, in milliseconds. */
   shutdownTimeoutMs?: number;
+  /** How long a connection may take to send a request's headers (from when it opens), in milliseconds. */
+  headersTimeoutMs?: number;
+  /** How long a connection may take to send a whole request, body included, in milliseconds. */
+  requestTimeoutMs?: number;
+  /** How long an idle keep-alive connection is kept after an answer, in milliseconds. */
+  keepAliveTimeoutMs?: number;
+  /** Most connections held at once; more are closed as they arrive. */
+  maxConnections?: number;
   /** The current time in epoch milliseconds, like `Date.now`; tests inject one. */
   now?: () => number;
 }
@@ -447,6 +455,42 @@ export const GATEWAY_OPTIONS: OptionTable<GatewayOptions> = {
     env: 'GATEWAY_SHUTDOWN_TIMEOUT_MS',
     default: 10_000,
     parse: parsers.integer(0, 600_000),
+  },
+  headersTimeoutMs: {
+    description:
+      'How long a connection of `startGateway` may take to send its headers, counted from when it opens (a connection that sends nothing is closed then, with 408).',
+    kind: 'number',
+    flag: 'headers-timeout-ms',
+    env: 'GATEWAY_HEADERS_TIMEOUT_MS',
+    default: 10_000,
+    parse: parsers.integer(100, 600_000),
+  },
+  requestTimeoutMs: {
+    description:
+      'How long a connection of `startGateway` may take to send a whole request, body included (408 after it); at least `headersTimeoutMs`.',
+    kind: 'number',
+    flag: 'request-timeout-ms',
+    env: 'GATEWAY_REQUEST_TIMEOUT_MS',
+    default: 30_000,
+    parse: parsers.integer(100, 600_000),
+  },
+  keepAliveTimeoutMs: {
+    description:
+      "How long `startGateway` keeps an idle keep-alive connection after an answer. Behind a load balancer, make it longer than the balancer's idle timeout, so the gateway never closes a connection the balancer is about to reuse.",
+    kind: 'number',
+    flag: 'keep-alive-timeout-ms',
+    env: 'GATEWAY_KEEP_ALIVE_TIMEOUT_MS',
+    default: 5000,
+    parse: parsers.integer(100, 600_000),
+  },
+  maxConnections: {
+    description:
+      'Most connections `startGateway` holds at once; more are closed as they arrive. Keep it under the process’s open-file limit (`ulimit -n`).',
+    kind: 'number',
+    flag: 'max-connections',
+    env: 'GATEWAY_MAX_CONNECTIONS',
+    default: 1000,
+    parse: parsers.integer(1, 1_000_000),
   },
   now: {
     description: 'The current time in epoch milliseconds (tests inject one).',

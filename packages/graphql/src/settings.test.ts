@@ -275,6 +275,20 @@ describe('normalizeOptions', () => {
     );
   });
 
+  it('refuses a request timeout shorter than the headers timeout', () => {
+    expect(
+      failure(() => normalizeOptions({ env: { GATEWAY_REQUEST_TIMEOUT_MS: '500' }, dev: true })),
+    ).toMatchInlineSnapshot(`
+      {
+        "field": "requestTimeoutMs",
+        "message": "The request timeout (500 ms) is shorter than the headers timeout (10000 ms): a whole request includes its headers, so make it at least as long.",
+      }
+    `);
+    expect(
+      normalizeOptions({ env: {}, dev: true, headersTimeoutMs: 500, requestTimeoutMs: 500 }).requestTimeoutMs,
+    ).toBe(500);
+  });
+
   it('never echoes an admin key in its errors', () => {
     const secret = 'my secret key with spaces but long enough';
     expect(failure(() => normalizeOptions({ env: {}, adminKeys: [secret] })).message).not.toContain('secret');

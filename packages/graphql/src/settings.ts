@@ -48,6 +48,10 @@ export interface NormalizedOptions {
   port: number;
   host: string;
   shutdownTimeoutMs: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnections: number;
   now: () => number;
 }
 
@@ -143,6 +147,23 @@ function checkDevelopmentMode(o: Resolved, env: Readonly<Record<string, string |
   }
 }
 
+/** The timeouts of `startGateway`'s connections: a whole request may not take less than its headers. */
+function connectionTimeouts(o: Resolved) {
+  const headersTimeoutMs = required(o.headersTimeoutMs, 'headersTimeoutMs');
+  const requestTimeoutMs = required(o.requestTimeoutMs, 'requestTimeoutMs');
+  if (requestTimeoutMs < headersTimeoutMs) {
+    fail(
+      'requestTimeoutMs',
+      `The request timeout (${requestTimeoutMs} ms) is shorter than the headers timeout (${headersTimeoutMs} ms): a whole request includes its headers, so make it at least as long.`,
+    );
+  }
+  return {
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: required(o.keepAliveTimeoutMs, 'keepAliveTimeoutMs'),
+  };
+}
+
 /** A value the table gives a default for; present once resolved. */
 function required<T>(value: T | undefined, key: keyof GatewayOptions): T {
   if (value === undefined) throw new Error(`GATEWAY_OPTIONS.${key} has no default.`);
@@ -201,6 +222,8 @@ export function normalizeOptions(options: GatewayOptions = {}): NormalizedOption
     port: required(o.port, 'port'),
     host: required(o.host, 'host'),
     shutdownTimeoutMs: required(o.shutdownTimeoutMs, 'shutdownTimeoutMs'),
+    ...connectionTimeouts(o),
+    maxConnections: required(o.maxConnections, 'maxConnections'),
     now: required(o.now, 'now'),
   };
 }
