@@ -39,7 +39,13 @@ export async function buildGateway(settings: NormalizedOptions): Promise<BuiltGa
   const logger = createLogger(settings.logSink, settings.logLevel, settings.now);
   const devSigner = settings.dev ? await createDevSigner(settings.dataDir, settings.now) : undefined;
   const store = await openStore(settings);
-  const limits = await openLimits(settings);
+  let limits: Awaited<ReturnType<typeof openLimits>>;
+  try {
+    limits = await openLimits(settings, logger);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   let draining = false;
   const parts: GatewayParts = {
     settings,
@@ -73,6 +79,7 @@ export async function buildGateway(settings: NormalizedOptions): Promise<BuiltGa
   logger.info('gateway ready', {
     backend: parts.backend.description,
     store: settings.store.kind,
+    rateLimits: settings.rateLimitStore,
     endUsers: settings.oidc?.issuer ?? (settings.dev ? 'development sign-in only' : 'none'),
     administratorKeyCount: settings.adminKeys.length,
   });

@@ -11,6 +11,11 @@ import type { IdentityBackend } from './identity-backend.js';
 import { estimatedKeyBits, MIN_ADMIN_KEY_BITS } from './key-strength.js';
 import { jsonLinesSink, LOG_LEVELS, type LogLevel, type LogSink } from './logger.js';
 
+/** Where rate limits are counted. */
+export const RATE_LIMIT_STORES = ['memory', 'database'] as const;
+/** One of {@link RATE_LIMIT_STORES}. */
+export type RateLimitStore = (typeof RATE_LIMIT_STORES)[number];
+
 /**
  * Options of {@link createGateway} and {@link startGateway}. Each falls back to its environment variable and then to its
  * default; options given here win over the environment. The variables, defaults and accepted values of every option
@@ -59,6 +64,8 @@ export interface GatewayOptions {
   corsOrigins?: readonly string[];
   /** Root fields a minute per caller (each alias counts); 0 turns the limit off. */
   rateLimitPerMinute?: number;
+  /** Where the rate limits are counted: this process's memory, or the PostgreSQL database instances share. */
+  rateLimitStore?: RateLimitStore;
   /** Failed authentications a minute per client address and per presented credential; 0 turns the budget off. */
   authFailuresPerMinute?: number;
   /** Proxies in front of the gateway whose `X-Forwarded-For` entries name the client's address. */
@@ -368,6 +375,16 @@ export const GATEWAY_OPTIONS: OptionTable<GatewayOptions> = {
     env: 'GATEWAY_RATE_LIMIT_PER_MINUTE',
     default: 120,
     parse: parsers.integer(0, 1_000_000),
+  },
+  rateLimitStore: {
+    description:
+      'Where both rate limits are counted: `database`, the PostgreSQL of `GATEWAY_DATABASE_URL` (one shared budget per caller and client, whichever instance they reach), or `memory` (per instance: with N instances a caller gets up to N × the limit).',
+    kind: 'string',
+    flag: 'rate-limit-store',
+    env: 'GATEWAY_RATE_LIMIT_STORE',
+    choices: RATE_LIMIT_STORES,
+    defaultText: '`database` with `GATEWAY_DATABASE_URL`, else `memory`',
+    parse: parsers.oneOf(RATE_LIMIT_STORES),
   },
   authFailuresPerMinute: {
     description:

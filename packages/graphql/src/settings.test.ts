@@ -275,6 +275,21 @@ describe('normalizeOptions', () => {
     );
   });
 
+  it('counts rate limits in the shared database when there is one, unless told to keep them in memory', () => {
+    const shared = { env: {}, dev: true, databaseUrl: 'postgres://u@db/gw' };
+    expect(normalizeOptions({ env: {}, dev: true }).rateLimitStore).toBe('memory');
+    expect(normalizeOptions(shared).rateLimitStore).toBe('database');
+    expect(normalizeOptions({ ...shared, rateLimitStore: 'memory' }).rateLimitStore).toBe('memory');
+    expect(
+      failure(() => normalizeOptions({ env: { GATEWAY_RATE_LIMIT_STORE: 'database' }, dev: true })),
+    ).toMatchInlineSnapshot(`
+        {
+          "field": "GATEWAY_RATE_LIMIT_STORE",
+          "message": "GATEWAY_RATE_LIMIT_STORE=database needs GATEWAY_DATABASE_URL: the limits are counted in that PostgreSQL database.",
+        }
+      `);
+  });
+
   it('refuses a request timeout shorter than the headers timeout', () => {
     expect(
       failure(() => normalizeOptions({ env: { GATEWAY_REQUEST_TIMEOUT_MS: '500' }, dev: true })),

@@ -10,7 +10,7 @@ import {
 import type { BackendSource } from './backend.js';
 import { GatewayError } from './errors.js';
 import type { LogLevel, LogSink } from './logger.js';
-import { GATEWAY_OPTIONS, type GatewayOptions, isLoopbackHost } from './options.js';
+import { GATEWAY_OPTIONS, type GatewayOptions, isLoopbackHost, type RateLimitStore } from './options.js';
 
 /** The end-user verification settings (already validated). */
 export interface OidcSettings {
@@ -38,6 +38,8 @@ export interface NormalizedOptions {
   backend: BackendSource;
   corsOrigins: string[];
   rateLimitPerMinute: number;
+  /** Where the rate limits are counted (`database`: the store's PostgreSQL). */
+  rateLimitStore: RateLimitStore;
   authFailuresPerMinute: number;
   trustProxyHops: number;
   maxDepth: number;
@@ -190,6 +192,13 @@ export function normalizeOptions(options: GatewayOptions = {}): NormalizedOption
   }
   const dataDir = resolve(required(o.dataDir, 'dataDir'));
   const backend = backendSource(o, dataDir);
+  const rateLimitStore = o.rateLimitStore ?? (o.databaseUrl === undefined ? 'memory' : 'database');
+  if (rateLimitStore === 'database' && o.databaseUrl === undefined) {
+    fail(
+      'GATEWAY_RATE_LIMIT_STORE',
+      'GATEWAY_RATE_LIMIT_STORE=database needs GATEWAY_DATABASE_URL: the limits are counted in that PostgreSQL database.',
+    );
+  }
   if (!dev && backend.kind === 'emulator') {
     fail(
       ENV.connectionString,
@@ -212,6 +221,7 @@ export function normalizeOptions(options: GatewayOptions = {}): NormalizedOption
     backend,
     corsOrigins: [...(o.corsOrigins ?? [])],
     rateLimitPerMinute: required(o.rateLimitPerMinute, 'rateLimitPerMinute'),
+    rateLimitStore,
     authFailuresPerMinute: required(o.authFailuresPerMinute, 'authFailuresPerMinute'),
     trustProxyHops: required(o.trustProxyHops, 'trustProxyHops'),
     maxDepth: required(o.maxDepth, 'maxDepth'),
