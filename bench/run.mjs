@@ -17,6 +17,7 @@ const figureModules = [
   'emulator-scaling',
   'gateway-overhead',
   'gateway-speed',
+  'gateway-rate-limit',
   'cli-startup',
   'cli-e2e',
   'refresher-size',

@@ -47,7 +47,9 @@ export function createPostgresRateLimits(
         WHERE GREATEST(b.full_at, $2::float8) + $3::float8 - $2::float8 <= 60000.001
       RETURNING full_at
     )
-    SELECT (SELECT full_at FROM charged) AS charged, (SELECT full_at FROM ${table} WHERE key = $1) AS current`,
+    SELECT c.full_at AS charged,
+      CASE WHEN c.full_at IS NULL THEN (SELECT full_at FROM ${table} WHERE key = $1) END AS current
+    FROM (SELECT 1) AS one LEFT JOIN charged AS c ON true`,
   };
   let lastWarning = Number.NEGATIVE_INFINITY;
   const fellBack = (e: unknown) => {
