@@ -10,8 +10,8 @@ export interface RateLimiter {
   /** Units a minute per key; `0` means no limit. */
   readonly perMinute: number;
   take(key: string, cost?: number): RateDecision | Promise<RateDecision>;
-  /** Releases what the limiter holds (a database pool). */
-  close?(): Promise<void>;
+  /** Opens what the first charges would wait for (database connections); never throws. */
+  warm?(): Promise<void>;
 }
 
 /** The state of one key: the time at which its bucket is full again (GCRA's "theoretical arrival time"). */

@@ -14,7 +14,9 @@ describe('clientAddress', () => {
   it('is the address the trusted proxy appended, not the ones the client wrote before it', () => {
     // The client sends "X-Forwarded-For: 203.0.113.7" to look like someone else; the balancer appends its real address.
     expect(clientAddress(request('203.0.113.7, 198.51.100.20'), '10.0.0.5', 1)).toBe('198.51.100.20');
-    expect(clientAddress(request('203.0.113.7, 198.51.100.20, 10.1.1.1'), '10.0.0.5', 2)).toBe('198.51.100.20');
+    expect(clientAddress(request('203.0.113.7, 198.51.100.20, 10.1.1.1'), '10.0.0.5', 2)).toBe(
+      '198.51.100.20',
+    );
   });
 
   it('falls back to what there is when fewer proxies answered than trusted', () => {

@@ -76,7 +76,8 @@ const WARM_CONNECTIONS = 16;
 
 /**
  * Gets the gateway ready for its first requests: opens the back end (loading the SDK) and its connections (TLS
- * handshakes), fetches the OpenID provider's keys, and rehearses the hot path. Bounded in time; a part that is not there (no back end yet)
+ * handshakes), fetches the OpenID provider's keys, opens the rate limits' database connections (when they are shared),
+ * and rehearses the hot path. Bounded in time; a part that is not there (no back end yet)
  * is simply skipped, and the first request that needs it reports it.
  */
 export async function warmUp(parts: GatewayParts): Promise<void> {
@@ -86,6 +87,7 @@ export async function warmUp(parts: GatewayParts): Promise<void> {
       .then((opened) => opened.warm?.(WARM_CONNECTIONS))
       .catch(() => undefined),
     parts.authenticator.warm(),
+    parts.operationLimits.warm?.(),
     rehearse(parts).catch(() => undefined),
   ]);
   let timer: NodeJS.Timeout | undefined;

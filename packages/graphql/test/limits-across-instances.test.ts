@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway, type GatewayOptions } from '../src/index.js';
 import { createLogger, type LogEntry } from '../src/logger.js';
@@ -108,5 +109,37 @@ describe.skipIf(databaseUrl === undefined)('the PostgreSQL rate limits', () => {
     expect(logs.map((e) => [e.level, e.msg])).toEqual([
       ['warn', 'rate limits fall back to this instance: the database cannot be reached'],
     ]);
+  });
+
+  it('open their connections before the first requests when warmed', async () => {
+    const now = () => clock.now;
+    const warmSchema = uniqueSchema('gw_warm');
+    const limits = createPostgresRateLimits(
+      databaseUrl ?? '',
+      warmSchema,
+      now,
+      createLogger(() => {}, 'info', now),
+    );
+    const probe = new pg.Client({ connectionString: databaseUrl });
+    await probe.connect();
+    const connections = async () =>
+      Number(
+        (
+          await probe.query<{ n: string }>(
+            'SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1',
+            [`acs-identity-gateway rate limits ${warmSchema}`.slice(0, 63)],
+          )
+        ).rows[0]?.n,
+      );
+    try {
+      await limits.init();
+      expect(await connections()).toBe(1);
+      await limits.limiter('operations', 120).warm?.();
+      expect(await connections()).toBe(8);
+    } finally {
+      await limits.close();
+      await probe.end();
+      await dropSchema(databaseUrl ?? '', warmSchema);
+    }
   });
 });
