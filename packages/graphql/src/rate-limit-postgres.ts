@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Logger } from './logger.js';
+import { createInSchema, quoteIdent } from './postgres-schema.js';
 import { MemoryRateLimiter, type RateDecision, type RateLimiter } from './rate-limit.js';
 
 /** The budgets that gateway instances sharing one PostgreSQL database share. */
@@ -9,10 +10,6 @@ export interface PostgresRateLimits {
   /** A limiter of `perMinute` units a minute whose keys live under `name` in the shared table. */
   limiter(name: string, perMinute: number): RateLimiter;
   close(): Promise<void>;
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }
 
 /** How often each instance deletes the rows of buckets that are full again (they mean the same as no row). */
@@ -74,23 +71,9 @@ export function createPostgresRateLimits(
 
   return {
     async init() {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        await client.query(
-          "SELECT pg_advisory_xact_lock(hashtextextended('acs-identity-gateway-schema', 0))",
-        );
-        await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
-        await client.query(
-          `CREATE UNLOGGED TABLE IF NOT EXISTS ${table} (key TEXT PRIMARY KEY, full_at DOUBLE PRECISION NOT NULL)`,
-        );
-        await client.query('COMMIT');
-      } catch (e) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw e;
-      } finally {
-        client.release();
-      }
+      await createInSchema(pool, schema, [
+        `CREATE UNLOGGED TABLE IF NOT EXISTS ${table} (key TEXT PRIMARY KEY, full_at DOUBLE PRECISION NOT NULL)`,
+      ]);
     },
     limiter(name, perMinute) {
       const local = new MemoryRateLimiter(perMinute, now);

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { createInSchema, quoteIdent } from './postgres-schema.js';
 import type { FindOrCreateResult, Mapping, MappingStore, UserKey } from './store.js';
 import { KeyedMutex, mutexKey } from './store.js';
 
@@ -11,10 +12,6 @@ interface Row {
 
 function toMapping(row: Row): Mapping {
   return { issuer: row.issuer, subject: row.subject, rawId: row.raw_id, createdAt: row.created_at };
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }
 
 /**
@@ -36,29 +33,16 @@ export function createPostgresStore(
   return {
     kind: 'postgres',
     async init() {
-      const client = await pool.connect();
-      try {
-        // Serialise schema creation between instances starting together.
-        await client.query('BEGIN');
-        await client.query(
-          "SELECT pg_advisory_xact_lock(hashtextextended('acs-identity-gateway-schema', 0))",
-        );
-        await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
-        await client.query(`CREATE TABLE IF NOT EXISTS ${table} (
+      await createInSchema(pool, schema, [
+        `CREATE TABLE IF NOT EXISTS ${table} (
           issuer TEXT NOT NULL,
           subject TEXT NOT NULL,
           raw_id TEXT NOT NULL,
           created_at TIMESTAMPTZ NOT NULL,
           PRIMARY KEY (issuer, subject)
-        )`);
-        await client.query(`CREATE INDEX IF NOT EXISTS gateway_user_identities_raw_id ON ${table} (raw_id)`);
-        await client.query('COMMIT');
-      } catch (e) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw e;
-      } finally {
-        client.release();
-      }
+        )`,
+        `CREATE INDEX IF NOT EXISTS gateway_user_identities_raw_id ON ${table} (raw_id)`,
+      ]);
     },
     async get(key: UserKey) {
       const { rows } = await pool.query<Row>(select, [key.issuer, key.subject]);

@@ -8,15 +8,19 @@ import { useRateLimit } from './use-rate-limit.js';
 
 const KEYS = ['a'.repeat(40), 'b'.repeat(40)];
 
+/** yoga with authentication and a rate limit of `perMinute` on the clock `now`. */
+function limited(perMinute: number, now: () => number) {
+  const metrics = new GatewayMetrics();
+  const authenticator = createAuthenticator({ adminKeys: KEYS, now, fetchTimeoutMs: 1000 });
+  return yogaWith([
+    useAuth({ authenticator, metrics, logger: keptLogs().logger }),
+    useRateLimit({ limiter: new MemoryRateLimiter(perMinute, now), metrics }),
+  ]);
+}
+
 describe('useRateLimit', () => {
   it("refuses a caller's operations over the limit with 429 and a Retry-After, and no other caller's", async () => {
-    const now = 0;
-    const metrics = new GatewayMetrics();
-    const authenticator = createAuthenticator({ adminKeys: KEYS, now: () => now, fetchTimeoutMs: 1000 });
-    const yoga = yogaWith([
-      useAuth({ authenticator, metrics, logger: keptLogs().logger }),
-      useRateLimit({ limiter: new MemoryRateLimiter(1, () => now), metrics }),
-    ]);
+    const yoga = limited(1, () => 0);
     const as = (key: string) =>
       post(yoga, '{ hello(name: "a") }', { headers: { authorization: `Bearer ${key}` } });
     expect((await as(KEYS[0] ?? '')).status).toBe(200);
@@ -29,12 +33,7 @@ describe('useRateLimit', () => {
 
   it('charges one unit per root field, aliases and fragments included', async () => {
     let now = 0;
-    const metrics = new GatewayMetrics();
-    const authenticator = createAuthenticator({ adminKeys: KEYS, now: () => now, fetchTimeoutMs: 1000 });
-    const yoga = yogaWith([
-      useAuth({ authenticator, metrics, logger: keptLogs().logger }),
-      useRateLimit({ limiter: new MemoryRateLimiter(4, () => now), metrics }),
-    ]);
+    const yoga = limited(4, () => now);
     const as = (query: string) => post(yoga, query, { headers: { authorization: `Bearer ${KEYS[0]}` } });
     // Three fields: three of the four units.
     expect(
@@ -50,12 +49,7 @@ describe('useRateLimit', () => {
   });
 
   it('refuses an operation with more root fields than the limit allows in a minute, saying why', async () => {
-    const metrics = new GatewayMetrics();
-    const authenticator = createAuthenticator({ adminKeys: KEYS, now: () => 0, fetchTimeoutMs: 1000 });
-    const yoga = yogaWith([
-      useAuth({ authenticator, metrics, logger: keptLogs().logger }),
-      useRateLimit({ limiter: new MemoryRateLimiter(2, () => 0), metrics }),
-    ]);
+    const yoga = limited(2, () => 0);
     const answer = await post(yoga, '{ a: whoami b: whoami c: whoami }', {
       headers: { authorization: `Bearer ${KEYS[0]}` },
     });
