@@ -259,7 +259,7 @@ export const EMULATOR_OPTIONS: OptionTable<EmulatorStartOptions> = {
     default: jsonLinesLogger,
     defaultText: '`json`',
     choices: ['json', 'none'],
-    placeholder: '<json|none>',
+    placeholder: '<format>',
     parse: expecting('json, none, a function or false', (text): EmulatorLogger | false | undefined => {
       const value = text.trim().toLowerCase();
       if (value === 'json') return jsonLinesLogger;
