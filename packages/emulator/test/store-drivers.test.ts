@@ -9,7 +9,9 @@ const run = promisify(execFile);
 const url = testDatabaseUrl();
 
 /** Starts and stops an emulator in a child process; reports which driver modules and native addons it loaded. */
-async function loadedDrivers(options: Record<string, unknown>): Promise<{ modules: string[]; addons: string[] }> {
+async function loadedDrivers(
+  options: Record<string, unknown>,
+): Promise<{ modules: string[]; addons: string[] }> {
   const script = `
     import { createRequire } from 'node:module';
     const { startEmulator } = await import('@acs-identity/emulator');
