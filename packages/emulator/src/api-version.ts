@@ -11,11 +11,6 @@ export function acsVersions(versions: readonly ApiVersion[] = API_VERSIONS): Api
   return { kind: 'acs', versions };
 }
 
-/** The ACS api-versions from `first` on. */
-export function acsVersionsSince(first: ApiVersion): ApiVersionPolicy {
-  return acsVersions(API_VERSIONS.slice(API_VERSIONS.indexOf(first)));
-}
-
 /**
  * Checks `requested` against the policy. Returns the ACS api-version for ACS routes, `undefined` for the others;
  * throws the surface's 400 otherwise. `uri` is the request URI as the service names it in its message.

@@ -66,7 +66,7 @@ function reject(
 }
 
 /** A value shown in a message, cut to `max` characters. */
-export function clip(value: string, max: number): string {
+function clip(value: string, max: number): string {
   return value.length > max ? value.slice(0, max) : value;
 }
 
