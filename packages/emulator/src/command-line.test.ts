@@ -1,4 +1,4 @@
-import { resolveOptions } from '@acs-identity/core';
+import { DEFAULT_DATA_DIR, resolveOptions } from '@acs-identity/core';
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine, usage } from './command-line.js';
 import { EMULATOR_OPTIONS, jsonLinesLogger } from './options.js';
@@ -40,7 +40,7 @@ describe("the bin's command line (from EMULATOR_OPTIONS)", () => {
     expect(resolveOptions(EMULATOR_OPTIONS, {}, {})).toMatchObject({
       port: 8443,
       host: '127.0.0.1',
-      dataDir: '.acs-identity',
+      dataDir: DEFAULT_DATA_DIR,
       logger: jsonLinesLogger,
     });
   });

@@ -161,7 +161,8 @@ export function createRequestHandler(
         }
         log.errorCode = failure.reply.code;
         const reply = errorReply(failure.reply);
-        if (reply.status === 413) res.setHeader('connection', 'close');
+        // The rest of an oversized body is not read: the connection cannot serve another request.
+        if (failure.reply.code === 'RequestEntityTooLarge') res.setHeader('connection', 'close');
         sendJson(res, reply.status, reply.body, { ...common, ...(reply.headers ?? {}) });
       },
     );
