@@ -40,6 +40,12 @@ function isErrno(e: unknown, code: string): boolean {
   return (e as NodeJS.ErrnoException)?.code === code;
 }
 
+/** A lock file as found: its record (unless unreadable) and what tells this file from a later one. */
+interface FoundLock {
+  record: LockRecord | undefined;
+  fingerprint: string;
+}
+
 async function readRecord(file: string): Promise<LockRecord | undefined> {
   try {
     const value = JSON.parse(await readFile(file, 'utf8')) as Partial<LockRecord>;
@@ -50,9 +56,30 @@ async function readRecord(file: string): Promise<LockRecord | undefined> {
   }
 }
 
+/** The lock file at `file`; `undefined` when there is none. */
+async function findLock(file: string): Promise<FoundLock | undefined> {
+  let found: { ino: number; mtimeMs: number };
+  try {
+    found = await stat(file);
+  } catch (e) {
+    if (isErrno(e, 'ENOENT')) return undefined;
+    throw e;
+  }
+  const record = await readRecord(file);
+  return { record, fingerprint: record ? `nonce:${record.nonce}` : `file:${found.ino}:${found.mtimeMs}` };
+}
+
 /** Creates `file` with `record` if it does not exist (atomically, complete); `false` when it exists. */
 function createExclusive(file: string, record: LockRecord): Promise<boolean> {
   return createExclusively(file, `${JSON.stringify(record)}\n`, 0o600);
+}
+
+/** How long ago `file` was last written (infinite when it is gone). */
+function ageMs(file: string): Promise<number> {
+  return stat(file).then(
+    (s) => Date.now() - s.mtimeMs,
+    () => Number.POSITIVE_INFINITY,
+  );
 }
 
 /** Whether something accepts TCP connections at the endpoint (within a second). */
@@ -80,11 +107,7 @@ function answers(endpoint: string): Promise<boolean> {
 async function ownerAlive(file: string, owner: LockRecord | undefined): Promise<boolean> {
   if (!owner) {
     // Unreadable: a lock of an older or foreign format; stale once it is older than the grace period.
-    const age = await stat(file).then(
-      (s) => Date.now() - s.mtimeMs,
-      () => Number.POSITIVE_INFINITY,
-    );
-    return age < STARTING_GRACE_MS;
+    return (await ageMs(file)) < STARTING_GRACE_MS;
   }
   if (owner.hostname === hostname()) {
     if (owner.pid === process.pid) return held.has(`${file}\u0000${owner.nonce}`);
@@ -110,30 +133,34 @@ function inUse(dataDir: string, owner: LockRecord | undefined): EmulatorError {
 }
 
 /**
- * Removes the stale lock `owner` wrote, unless it changed meanwhile, holding `<lock>.takeover` so that only one process
+ * Removes the stale lock found at `file`, unless it changed meanwhile, holding `<lock>.takeover` so that only one process
  * at a time takes over. Returns once the lock may be tried again.
  */
-async function removeStale(file: string, stale: LockRecord | undefined, mine: LockRecord): Promise<void> {
+async function removeStale(file: string, stale: FoundLock, mine: LockRecord): Promise<void> {
   const takeover = `${file}.takeover`;
   const deadline = Date.now() + TAKEOVER_WAIT_MS;
   while (!(await createExclusive(takeover, mine))) {
     const other = await readRecord(takeover);
-    if (!other || (other.hostname === hostname() && !processAlive(other.pid))) {
-      // Its owner died while taking over: remove its leftover and try again.
+    const abandoned =
+      !other ||
+      (other.hostname === hostname() && !processAlive(other.pid)) ||
+      (await ageMs(takeover)) > TAKEOVER_WAIT_MS;
+    if (abandoned) {
+      // Its owner died while taking over (a takeover lasts milliseconds): remove its leftover and try again.
       await unlink(takeover).catch(() => {});
     } else if (Date.now() > deadline) {
       throw new EmulatorError(
         'DATA_DIR_IN_USE',
-        `Another emulator (pid ${other.pid}) is taking over the data folder lock ${file}; try again.`,
-        { inUseBy: { pid: other.pid, endpoint: undefined } },
+        `Another emulator (pid ${other?.pid}) is taking over the data folder lock ${file}; try again.`,
+        { inUseBy: { pid: other?.pid ?? 0, endpoint: undefined } },
       );
     } else {
       await delay(RETRY_MS);
     }
   }
   try {
-    const current = await readRecord(file);
-    if (current?.nonce === stale?.nonce) await unlink(file).catch(() => {});
+    const current = await findLock(file);
+    if (current?.fingerprint === stale.fingerprint) await unlink(file).catch(() => {});
   } finally {
     await unlink(takeover).catch(() => {});
   }
@@ -163,9 +190,10 @@ export class DataDirLock {
     };
     for (;;) {
       if (await createExclusive(file, record)) return new DataDirLock(file, record);
-      const owner = await readRecord(file);
-      if (await ownerAlive(file, owner)) throw inUse(dataDir, owner);
-      await removeStale(file, owner, record);
+      const found = await findLock(file);
+      if (!found) continue; // released meanwhile: try again
+      if (await ownerAlive(file, found.record)) throw inUse(dataDir, found.record);
+      await removeStale(file, found, record);
     }
   }
 

@@ -3,7 +3,7 @@
 // emulator is taken over.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -131,6 +131,27 @@ describe('one emulator per data folder', () => {
       endpoint: emulator.info.endpoint,
     });
     expect(await emulator.stop('SIGTERM')).toBe(0);
+  });
+
+  it('takes over a stale lock whose takeover another machine abandoned', async () => {
+    const dataDir = await folder();
+    const stale = {
+      pid: await deadPid(),
+      hostname: hostname(),
+      nonce: 'stale',
+      startedAt: new Date().toISOString(),
+    };
+    await writeFile(join(dataDir, 'emulator.lock'), JSON.stringify(stale));
+    const takeover = join(dataDir, 'emulator.lock.takeover');
+    await writeFile(
+      takeover,
+      JSON.stringify({ ...stale, hostname: 'elsewhere', nonce: 'abandoned', pid: 1 }),
+    );
+    const minuteAgo = new Date(Date.now() - 60_000);
+    await utimes(takeover, minuteAgo, minuteAgo);
+    const emulator = await startEmulator({ port: 0, dataDir, logger: false });
+    expect(existsSync(takeover)).toBe(false);
+    await emulator.close();
   });
 
   it('refuses a second emulator in the same process with DATA_DIR_IN_USE, and frees the folder on close', async () => {
