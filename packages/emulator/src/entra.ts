@@ -231,6 +231,8 @@ export class EntraIssuer {
       ver: '1.0',
     });
     const header = { alg: 'RS256', kid: this.#kid, x5t: this.#x5t, typ: 'JWT' };
+    // Signed in place with node:crypto because minting is synchronous (`emulator.mintEntraToken`); jose's signing is
+    // asynchronous. Every Entra token the emulator reads is decoded and verified with jose (`verify`).
     const signingInput = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
     const signature = sign('sha256', Buffer.from(signingInput), this.#privateKey).toString('base64url');
     return { token: `${signingInput}.${signature}`, expiresOn: new Date(exp * 1000), claims };
