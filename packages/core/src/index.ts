@@ -34,6 +34,7 @@ export { validateTokenLifetime } from './lifetimes.js';
 export {
   type OptionDefinition,
   type OptionKind,
+  type OptionsMarkdownOptions,
   type OptionTable,
   optionsMarkdownTable,
   parseOptionText,

@@ -114,6 +114,12 @@ describe('optionsMarkdownTable', () => {
     expect(markdown).toContain('| `--port <port>` | `DEMO_PORT` | `4000` | Port to listen on. |');
     expect(markdown).toContain('| `onLog` (API only) |  |  | Log callback. |');
   });
+
+  it('names each option as code passes it too, when asked', () => {
+    const markdown = optionsMarkdownTable(table, { keys: true });
+    expect(markdown).toContain('| `--port <port>`, `port` | `DEMO_PORT` | `4000` | Port to listen on. |');
+    expect(markdown).toContain('| `onLog` (API only) |  |  | Log callback. |');
+  });
 });
 
 describe('parsers', () => {

@@ -117,13 +117,22 @@ export function resolveOptions<O extends object>(
   return out;
 }
 
+/** What {@link optionsMarkdownTable} shows besides flags. */
+export interface OptionsMarkdownOptions {
+  /**
+   * Also name each option as code passes it (`` `--data-dir <folder>`, `dataDir` ``), for surfaces that are both a
+   * command line and a factory's options object. @default false
+   */
+  keys?: boolean;
+}
+
 /** The Markdown table of a surface's options (flag, variable, default, description), for its README. */
-export function optionsMarkdownTable<O>(table: OptionTable<O>): string {
+export function optionsMarkdownTable<O>(table: OptionTable<O>, options: OptionsMarkdownOptions = {}): string {
   const rows = ['| Option | Environment variable | Default | Description |', '|---|---|---|---|'];
   for (const [key, raw] of Object.entries(table)) {
     const d = raw as OptionDefinition<unknown>;
     const flag = d.flag
-      ? `\`--${d.flag}${d.placeholder ? ` ${d.placeholder}` : ''}\``
+      ? `\`--${d.flag}${d.placeholder ? ` ${d.placeholder}` : ''}\`${options.keys ? `, \`${key}\`` : ''}`
       : `\`${key}\` (API only)`;
     const env = d.env ? `\`${d.env}\`` : '';
     const fallback =

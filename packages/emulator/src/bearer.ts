@@ -1,4 +1,4 @@
-import { decodeToken } from './tokens.js';
+import { decodeJwt } from 'jose';
 
 /** Audiences the SDKs ask Entra ID for (`https://communication.azure.com/.default`, Python's `...//.default`). */
 const AUDIENCE = /^https:\/\/communication\.azure\.com\/*$/i;
@@ -10,8 +10,12 @@ const AUDIENCE = /^https:\/\/communication\.azure\.com\/*$/i;
  */
 export function acceptableBearerToken(authorization: string, now: number, maxSkewMs: number): boolean {
   const token = authorization.replace(/^bearer\s+/i, '').trim();
-  const claims = decodeToken(token)?.claims as Record<string, unknown> | undefined;
-  if (!claims) return false;
+  let claims: Record<string, unknown>;
+  try {
+    claims = decodeJwt(token);
+  } catch {
+    return false;
+  }
   const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   if (!audiences.some((a) => typeof a === 'string' && AUDIENCE.test(a))) return false;
   const nowSec = now / 1000;

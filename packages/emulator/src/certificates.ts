@@ -1,8 +1,9 @@
 import { createHash, X509Certificate as NodeX509Certificate, randomBytes, webcrypto } from 'node:crypto';
-import { chmod, link, mkdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { EmulatorError } from './errors.js';
+import { createExclusively, writeAtomically } from './files.js';
 
 // @peculiar/x509 resolves its DI container through tsyringe, which needs the Reflect metadata polyfill.
 async function x509(): Promise<typeof import('@peculiar/x509')> {
@@ -85,13 +86,6 @@ async function readIfPresent(path: string): Promise<string | undefined> {
   }
 }
 
-async function writeAtomically(path: string, content: string, mode: number): Promise<void> {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, content, { mode });
-  await chmod(tmp, mode);
-  await rename(tmp, path);
-}
-
 function certificateCovers(certPem: string, caPem: string, names: readonly string[], now: number): boolean {
   try {
     const cert = new NodeX509Certificate(certPem);
@@ -113,21 +107,6 @@ function splitBundle(bundle: string | undefined): { keyPem: string; certPem: str
   const keyPem = blocks.find((b) => b.startsWith('-----BEGIN PRIVATE KEY-----'));
   const certPem = blocks.find((b) => b.startsWith('-----BEGIN CERTIFICATE-----'));
   return keyPem && certPem ? { keyPem, certPem } : undefined;
-}
-
-/** Creates `path` only if it does not exist yet (first writer wins); false when another process was first. */
-async function createExclusively(path: string, content: string, mode: number): Promise<boolean> {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, content, { mode });
-  try {
-    await link(tmp, path);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
-  } finally {
-    await unlink(tmp).catch(() => {});
-  }
 }
 
 /**

@@ -3,9 +3,11 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { onStopSignals } from '@acs-identity/core/server';
 import { type EmulatorInfo, removeEmulatorInfo, writeEmulatorInfo } from './discovery.js';
 import { createEmulator } from './emulator.js';
-import { EmulatorError, type EmulatorErrorCode, toEmulatorError } from './errors.js';
+import { EmulatorError, type EmulatorErrorCode, invalidOptions, toEmulatorError } from './errors.js';
+import { DataDirLock } from './lock.js';
 import { type EmulatorLogEntry, type EmulatorOptions, normalizeOptions } from './options.js';
 
 /** A log entry of the cluster: the workers' entries carry the pid of the worker that wrote them. */
@@ -14,8 +16,8 @@ export interface EmulatorClusterLogEntry extends EmulatorLogEntry {
   worker?: number;
 }
 
-/** Options of {@link startEmulatorCluster}: those of `startEmulator`, less `clock`, plus the worker count. */
-export interface EmulatorClusterOptions extends Omit<EmulatorOptions, 'clock' | 'logger'> {
+/** Options of {@link startEmulatorCluster}: those of `startEmulator`, less `now`, plus the worker count. */
+export interface EmulatorClusterOptions extends Omit<EmulatorOptions, 'now' | 'logger'> {
   /** Worker processes, each serving the one shared port. @default os.availableParallelism() */
   workers?: number;
   /**
@@ -36,7 +38,7 @@ export interface RunningEmulatorCluster {
   readonly infoFile: string;
   /** Pids of the worker processes still running. */
   readonly workerPids: readonly number[];
-  /** Stops every worker (SIGTERM, then SIGKILL after 10 s) and removes emulator.json. Idempotent. */
+  /** Stops every worker (SIGTERM, then SIGKILL after 10 s), removes emulator.json and the lock. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -57,10 +59,6 @@ export type ClusterMessage =
 const STARTUP_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 const MAX_WORKERS = 256;
-
-function invalid(message: string): EmulatorError {
-  return new EmulatorError('INVALID_OPTIONS', message);
-}
 
 function isMessage(value: unknown): value is ClusterMessage {
   return (
@@ -85,14 +83,14 @@ function workerScript(): string {
 
 /** Resolves and validates the cluster's own options; the emulator's are validated by `normalizeOptions`. */
 function normalizeClusterOptions(options: EmulatorClusterOptions) {
-  if ((options as EmulatorOptions).clock !== undefined) {
-    throw invalid(
-      'Emulator option clock cannot be used with workers: they run in other processes. Use startEmulator to inject a clock.',
+  if ((options as EmulatorOptions).now !== undefined) {
+    throw invalidOptions(
+      'Emulator option now: an injected clock cannot be used with workers, they run in other processes. Use startEmulator to inject a clock.',
     );
   }
   const workers = options.workers ?? availableParallelism();
   if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
-    throw invalid(
+    throw invalidOptions(
       `Emulator option workers must be an integer from 1 to ${MAX_WORKERS}; got ${String(workers)}.`,
     );
   }
@@ -206,113 +204,123 @@ function startWorker(
   return { worker, listening };
 }
 
+/** The primary's state: its workers, the published info, the data folder's lock, and its one shutdown. */
+class ClusterPrimary {
+  readonly live = new Set<Worker>();
+  info: EmulatorInfo | undefined;
+  #closing: Promise<void> | undefined;
+  #disposeSignals: (() => void) | undefined;
+  readonly #dataDir: string;
+  readonly #lock: DataDirLock;
+  readonly #log: (entry: EmulatorClusterLogEntry) => void;
+
+  constructor(dataDir: string, lock: DataDirLock, log: (entry: EmulatorClusterLogEntry) => void) {
+    this.#dataDir = dataDir;
+    this.#lock = lock;
+    this.#log = log;
+  }
+
+  log(level: EmulatorLogEntry['level'], msg: string): void {
+    this.#log({ time: new Date().toISOString(), level, msg });
+  }
+
+  /** Forks a worker and follows it: when the last one exits, the cluster stops advertising the endpoint. */
+  fork(workerOptions: ClusterWorkerOptions): Promise<EmulatorInfo> {
+    const { worker, listening } = startWorker(workerOptions, this.#log);
+    this.live.add(worker);
+    worker.on('exit', (code, signal) => {
+      this.live.delete(worker);
+      if (this.#closing || !this.info) return;
+      this.log(
+        code === 0 ? 'warn' : 'error',
+        `worker ${worker.process.pid} exited (${signal ?? `code ${code}`}); ${this.live.size} still serve`,
+      );
+      if (this.live.size === 0) void this.shutdown();
+    });
+    return listening;
+  }
+
+  /** On SIGINT/SIGTERM (once `ready` settled): stop the workers, then exit with code 0. */
+  handleSignals(ready: Promise<unknown>): void {
+    this.#disposeSignals = onStopSignals(async (signal) => {
+      await ready.catch(() => {});
+      this.log('info', `received ${signal}; stopping the workers`);
+      await this.shutdown();
+      process.exit(0);
+    });
+  }
+
+  /** Stops every worker, removes emulator.json and releases the data folder. Idempotent. */
+  shutdown(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#disposeSignals?.();
+      await Promise.all([...this.live].map((w) => stopWorker(w)));
+      if (this.info) await removeEmulatorInfo(this.#dataDir, this.info.pid, this.info.port);
+      await this.#lock.release();
+      this.log('info', 'cluster stopped');
+    })();
+    return this.#closing;
+  }
+}
+
+/** Seeds the store and creates the CA and server certificate once, so the workers only read them. */
+async function prepareState(workerOptions: ClusterWorkerOptions): Promise<void> {
+  const { log: _log, ...emulatorOptions } = workerOptions;
+  const preparation = await createEmulator({ ...emulatorOptions, logger: false });
+  await preparation.close();
+}
+
+/** Forks the workers and resolves with the info they share (one port) once all listen. */
+async function forkWorkers(primary: ClusterPrimary, count: number, workerOptions: ClusterWorkerOptions) {
+  cluster.setupPrimary({ exec: workerScript(), args: [], execArgv: workerExecArgv(process.execArgv) });
+  const infos = await Promise.all(Array.from({ length: count }, () => primary.fork(workerOptions)));
+  const first = infos[0];
+  if (!first || infos.some((i) => i.port !== first.port)) {
+    throw new EmulatorError('UNEXPECTED', 'The emulator workers did not share one port.');
+  }
+  return first;
+}
+
 /**
  * Runs the emulator in `workers` processes (node:cluster) that share one port (connections handed out round-robin)
  * and one store: the SQLite file in WAL mode (or PostgreSQL), so every worker knows the same identities, revocations,
- * access keys and signing keys. The primary prepares the store and TLS material once, forks the workers, writes
- * `<dataDir>/emulator.json` naming itself as `pid`, and serves no requests. Must run in a cluster primary.
+ * access keys and signing keys. The primary takes the data folder's lock (`DATA_DIR_IN_USE` when another emulator
+ * holds it), prepares the store and TLS material once, forks the workers, writes `<dataDir>/emulator.json` naming
+ * itself as `pid`, and serves no requests. Must run in a cluster primary.
  */
 export async function startEmulatorCluster(
   options: EmulatorClusterOptions = {},
 ): Promise<RunningEmulatorCluster> {
   if (!cluster.isPrimary) {
-    throw new EmulatorError(
-      'INVALID_OPTIONS',
-      'startEmulatorCluster must run in a cluster primary, not in a cluster worker.',
-    );
+    throw invalidOptions('startEmulatorCluster must run in a cluster primary, not in a cluster worker.');
   }
   const { workers: count, handleSignals, log, workerOptions, dataDir } = normalizeClusterOptions(options);
-  const exec = workerScript();
-
-  // Seed the store and create the CA and server certificate once, so the workers only read them.
+  workerScript(); // fails before anything is locked or written when the package is not built
+  const lock = await DataDirLock.acquire(dataDir, Date.now());
+  const primary = new ClusterPrimary(dataDir, lock, log);
+  const started = (async () => {
+    await prepareState(workerOptions);
+    const shared = await forkWorkers(primary, count, workerOptions);
+    const info: EmulatorInfo = { ...shared, pid: process.pid, startedAt: new Date().toISOString() };
+    await lock.describe(info.endpoint);
+    const infoFile = await writeEmulatorInfo(info);
+    primary.info = info;
+    return { info, infoFile };
+  })();
+  if (handleSignals) primary.handleSignals(started);
+  let published: { info: EmulatorInfo; infoFile: string };
   try {
-    const { log: _log, ...emulatorOptions } = workerOptions;
-    const preparation = await createEmulator({ ...emulatorOptions, logger: false });
-    await preparation.close();
+    published = await started;
   } catch (e) {
+    await primary.shutdown();
     throw toEmulatorError(e);
   }
-
-  const live = new Set<Worker>();
-  let closing: Promise<void> | undefined;
-  let info: EmulatorInfo | undefined;
-  let pendingSignal: NodeJS.Signals | undefined;
-
-  const shutdown = (): Promise<void> => {
-    closing ??= (async () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      await Promise.all([...live].map((w) => stopWorker(w)));
-      if (info) await removeEmulatorInfo(dataDir, info.pid, info.port);
-      log({ time: new Date().toISOString(), level: 'info', msg: 'cluster stopped' });
-    })();
-    return closing;
-  };
-  function onSignal(signal: NodeJS.Signals) {
-    if (!info) {
-      pendingSignal = signal;
-      return;
-    }
-    log({ time: new Date().toISOString(), level: 'info', msg: `received ${signal}; stopping the workers` });
-    shutdown().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  }
-  if (handleSignals) {
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  }
-
-  cluster.setupPrimary({ exec, args: [], execArgv: workerExecArgv(process.execArgv) });
-  const started = Array.from({ length: count }, () => startWorker(workerOptions, log));
-  for (const { worker } of started) {
-    live.add(worker);
-    worker.on('exit', (code, signal) => {
-      live.delete(worker);
-      if (closing || !info) return;
-      log({
-        time: new Date().toISOString(),
-        level: code === 0 ? 'warn' : 'error',
-        msg: `worker ${worker.process.pid} exited (${signal ?? `code ${code}`}); ${live.size} still serve`,
-      });
-      // With no worker left nothing serves the endpoint: stop advertising it.
-      if (live.size === 0) void shutdown();
-    });
-  }
-  let infos: EmulatorInfo[];
-  try {
-    infos = await Promise.all(started.map((s) => s.listening));
-  } catch (e) {
-    await shutdown();
-    throw toEmulatorError(e);
-  }
-  const first = infos[0];
-  if (!first || infos.some((i) => i.port !== first.port)) {
-    await shutdown();
-    throw new EmulatorError('UNEXPECTED', 'The emulator workers did not share one port.');
-  }
-  const clusterInfo: EmulatorInfo = { ...first, pid: process.pid, startedAt: new Date().toISOString() };
-  let infoFile: string;
-  try {
-    infoFile = await writeEmulatorInfo(clusterInfo);
-  } catch (e) {
-    await shutdown();
-    throw toEmulatorError(e);
-  }
-  info = clusterInfo;
-  log({
-    time: new Date().toISOString(),
-    level: 'info',
-    msg: `cluster of ${count} workers listening on ${clusterInfo.endpoint}`,
-  });
-  if (pendingSignal) onSignal(pendingSignal);
+  primary.log('info', `cluster of ${count} workers listening on ${published.info.endpoint}`);
   return {
-    info: clusterInfo,
-    infoFile,
+    ...published,
     get workerPids() {
-      return [...live].map((w) => w.process.pid).filter((pid): pid is number => pid !== undefined);
+      return [...primary.live].map((w) => w.process.pid).filter((pid): pid is number => pid !== undefined);
     },
-    close: shutdown,
+    close: () => primary.shutdown(),
   };
 }

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { chmod, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { resolveDataDir } from './options.js';
+import { rm } from 'node:fs/promises';
+import { DEFAULT_DATA_DIR } from '@acs-identity/core/vocabulary';
+import { infoFilePath } from './data-dir.js';
+import { writeAtomically } from './files.js';
 
 /** What a client needs to reach a running emulator; written to `<dataDir>/emulator.json`. */
 export interface EmulatorInfo {
@@ -39,13 +39,10 @@ export interface EmulatorInfo {
   startedAt: string;
 }
 
-export const INFO_FILE_NAME = 'emulator.json';
+export { infoFilePath };
 
-export function infoFilePath(dataDir: string): string {
-  return join(resolveDataDir(dataDir), INFO_FILE_NAME);
-}
-
-function processAlive(pid: number): boolean {
+/** Whether a process of this machine is running. */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -70,7 +67,7 @@ function isInfo(value: unknown): value is EmulatorInfo {
  * Reads `<dataDir>/emulator.json` written by a running emulator. `undefined` when there is none, it is unreadable, or
  * the process that wrote it has exited (e.g. after a `kill -9`).
  */
-export function readEmulatorInfo(dataDir = '.acs-identity'): EmulatorInfo | undefined {
+export function readEmulatorInfo(dataDir: string = DEFAULT_DATA_DIR): EmulatorInfo | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(infoFilePath(dataDir), 'utf8'));
@@ -82,12 +79,10 @@ export function readEmulatorInfo(dataDir = '.acs-identity'): EmulatorInfo | unde
   return parsed;
 }
 
+/** Writes `<dataDir>/emulator.json` (mode 0600: it holds the access keys) atomically; returns its path. */
 export async function writeEmulatorInfo(info: EmulatorInfo): Promise<string> {
   const file = infoFilePath(info.dataDir);
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
-  await chmod(tmp, 0o600);
-  await rename(tmp, file);
+  await writeAtomically(file, `${JSON.stringify(info, null, 2)}\n`, 0o600);
   return file;
 }
 

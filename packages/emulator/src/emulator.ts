@@ -1,3 +1,7 @@
+/**
+ * The factory and the listener: `createEmulator` builds an emulator (store, keys, TLS material, the request handler)
+ * without listening; `startEmulator` also takes the data folder's lock, listens and publishes `emulator.json`.
+ */
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -5,28 +9,26 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { isAcsIdentityError } from '@acs-identity/core';
+import { listen } from '@acs-identity/core/server';
 import { loadOrCreateTlsMaterial, type TlsMaterial } from './certificates.js';
-import {
-  type EmulatorInfo,
-  infoFilePath,
-  readEmulatorInfo,
-  removeEmulatorInfo,
-  writeEmulatorInfo,
-} from './discovery.js';
+import type { ServiceContext } from './context.js';
+import { type EmulatorInfo, readEmulatorInfo, removeEmulatorInfo, writeEmulatorInfo } from './discovery.js';
 import { EntraIssuer, type EntraTokenRequest, type MintedEntraToken } from './entra.js';
 import { EmulatorError, toEmulatorError } from './errors.js';
 import type { AccessKeyName } from './hmac.js';
-import { answerClientError } from './http.js';
 import { ACCESS_KEY_NAMES, createSeed, Keyring, rotateStoredAccessKey } from './keyring.js';
-import { type EmulatorOptions, normalizeOptions, resolveDataDir } from './options.js';
-import { RateLimiter } from './rate-limits.js';
+import { DataDirLock } from './lock.js';
+import { type EmulatorOptions, type NormalizedOptions, normalizeOptions } from './options.js';
+import { createRequestHandler } from './pipeline.js';
+import { RateLimiter } from './rate-limit.js';
+import { answerClientError } from './reply.js';
 import { deleteRoleGrant, putRoleGrant } from './roles.js';
-import { createRequestHandler, EMULATOR_ROUTES } from './service.js';
+import { EMULATOR_ROUTES } from './routes.js';
 import { type EmulatorStateOptions, withState } from './state.js';
-import type { ResourceRecord, RoleGrantRecord, Store } from './store.js';
-import { openStore } from './stores.js';
+import type { RoleGrantRecord, Store } from './store.js';
+import { openStore } from './store-open.js';
 
 /** A built emulator: store open, keys and TLS material loaded, not yet listening. */
 export interface Emulator {
@@ -43,7 +45,7 @@ export interface Emulator {
   readonly info: EmulatorInfo | undefined;
   /** Path of the emulator.json this emulator wrote (only {@link startEmulator} writes one). */
   readonly infoFile: string | undefined;
-  /** Starts serving on the configured host and port. */
+  /** Starts serving on the configured host and port (`PORT_IN_USE` when the port is taken). */
   listen(): Promise<EmulatorInfo>;
   /** The local Entra issuer's default tenant and the system-assigned managed identity it serves. */
   readonly entra: {
@@ -62,11 +64,11 @@ export interface Emulator {
   listRoles(): Promise<RoleGrantRecord[]>;
   /** Replaces an access key (and rewrites emulator.json when this emulator wrote it); revokes its tokens. */
   rotateAccessKey(name: AccessKeyName): Promise<EmulatorInfo | undefined>;
-  /** Stops listening, closes connections and the store, removes emulator.json it wrote. Idempotent. */
+  /** Stops listening, closes connections and the store, removes the emulator.json and lock it wrote. Idempotent. */
   close(): Promise<void>;
 }
 
-/** An emulator that listens and has written `<dataDir>/emulator.json`. */
+/** An emulator that listens, owns its data folder and has written `<dataDir>/emulator.json`. */
 export interface RunningEmulator extends Emulator {
   readonly info: EmulatorInfo;
   /** Path of the emulator.json it wrote. */
@@ -83,6 +85,82 @@ function connectionString(endpoint: string, secret: string): string {
   return `endpoint=${endpoint};accesskey=${secret}`;
 }
 
+/** The store (seeded), the resource, the local Entra issuer and the TLS material of the options' data folder. */
+async function openServiceState(
+  o: NormalizedOptions,
+): Promise<{ ctx: ServiceContext; tls: TlsMaterial | undefined }> {
+  const store: Store = await openStore(o);
+  try {
+    await store.initialize(() => createSeed(o.now()));
+    const resource = await store.getResource();
+    const entra = await EntraIssuer.load(store, o.now(), o.trustedIssuers);
+    const tls = o.tls ? await loadOrCreateTlsMaterial(join(o.dataDir, 'tls'), [o.host], o.now()) : undefined;
+    const keyring = new Keyring(store, o.now, store.kind === 'postgres' ? 1000 : 0);
+    const limiter = o.rateLimits ? new RateLimiter(o.rateLimits, o.now) : undefined;
+    return { ctx: { options: o, store, keyring, resource, limiter, entra }, tls };
+  } catch (e) {
+    await store.close();
+    throw toEmulatorError(e);
+  }
+}
+
+/** What a client needs to reach the emulator on `port` (emulator.json). */
+async function describe(
+  ctx: ServiceContext,
+  tls: TlsMaterial | undefined,
+  port: number,
+): Promise<EmulatorInfo> {
+  const { options: o, keyring, resource, entra, store } = ctx;
+  const endpoint = `${tls ? 'https' : 'http'}://${endpointHost(o.host)}:${port}/`;
+  const keys = await keyring.accessKeyRecords();
+  const secret = (name: AccessKeyName) => keys.find((k) => k.name === name)?.secret ?? '';
+  return {
+    endpoint,
+    connectionString: connectionString(endpoint, secret('primary')),
+    secondaryConnectionString: connectionString(endpoint, secret('secondary')),
+    ...(tls ? { caCertFile: tls.caCertFile } : {}),
+    dataDir: o.dataDir,
+    resourceId: resource.resourceId,
+    verifyTokenUrl: `${endpoint}${EMULATOR_ROUTES.verifyToken.slice(1)}`,
+    jwksUrl: `${endpoint}${EMULATOR_ROUTES.jwks.slice(1)}`,
+    storage: store.kind,
+    entraTenantId: entra.tenantId,
+    entraIssuer: entra.issuerUrl(endpoint),
+    identityEndpoint: `${endpoint}${EMULATOR_ROUTES.managedIdentityToken.slice(1)}`,
+    identityHeader: entra.identityHeader,
+    systemAssignedPrincipalId: entra.systemIdentity.principalId,
+    port,
+    pid: process.pid,
+    startedAt: new Date(o.now()).toISOString(),
+  };
+}
+
+/** A server for the handler, listening on the options' host and port through core's `listen`. */
+async function serve(
+  o: NormalizedOptions,
+  tls: TlsMaterial | undefined,
+  handleRequest: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ server: Server; port: number }> {
+  const server = tls
+    ? createHttpsServer({ key: tls.keyPem, cert: tls.certPem, minVersion: 'TLSv1.2' }, handleRequest)
+    : createHttpServer(handleRequest);
+  server.on('clientError', answerClientError);
+  try {
+    const address = await listen(server, {
+      port: o.port,
+      host: o.host,
+      name: 'the emulator',
+      portHint: '--port or EMULATOR_PORT',
+    });
+    return { server, port: address.port };
+  } catch (e) {
+    if (isAcsIdentityError(e) && (e.code === 'PORT_IN_USE' || e.code === 'INVALID_OPTIONS')) {
+      throw new EmulatorError(e.code, e.message, { cause: e });
+    }
+    throw toEmulatorError(e);
+  }
+}
+
 /** The emulator plus what only {@link startEmulator} may do: publish emulator.json. */
 interface BuiltEmulator {
   emulator: Emulator;
@@ -92,58 +170,18 @@ interface BuiltEmulator {
 
 /** Builds an emulator: opens the store (seeding a new resource), loads keys and TLS material. Does not listen. */
 export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  return (await buildEmulator(options)).emulator;
+  return (await buildEmulator(normalizeOptions(options))).emulator;
 }
 
-async function buildEmulator(options: EmulatorOptions): Promise<BuiltEmulator> {
-  const o = normalizeOptions(options);
-  const store: Store = await openStore(o);
-  let tls: TlsMaterial | undefined;
-  let resource: ResourceRecord;
-  let entra: EntraIssuer;
-  try {
-    await store.initialize(() => createSeed(o.clock()));
-    resource = await store.getResource();
-    entra = await EntraIssuer.load(store, o.clock(), o.trustedIssuers);
-    if (o.tls) tls = await loadOrCreateTlsMaterial(join(o.dataDir, 'tls'), [o.host], o.clock());
-  } catch (e) {
-    await store.close();
-    throw toEmulatorError(e);
-  }
-  const keyring = new Keyring(store, o.clock, store.kind === 'postgres' ? 1000 : 0);
-  const limiter = o.rateLimits ? new RateLimiter(o.rateLimits, o.clock) : undefined;
-  const handleRequest = createRequestHandler({ options: o, store, keyring, resource, limiter, entra });
-
-  const log = (msg: string) => o.logger({ time: new Date(o.clock()).toISOString(), level: 'info', msg });
+async function buildEmulator(o: NormalizedOptions, lock?: DataDirLock): Promise<BuiltEmulator> {
+  const { ctx, tls } = await openServiceState(o);
+  const { store, keyring, entra, resource } = ctx;
+  const handleRequest = createRequestHandler(ctx);
+  const log = (msg: string) => o.logger({ time: new Date(o.now()).toISOString(), level: 'info', msg });
   let server: Server | undefined;
   let info: EmulatorInfo | undefined;
   let infoFile: string | undefined;
   let closed = false;
-
-  const describe = async (port: number): Promise<EmulatorInfo> => {
-    const endpoint = `${tls ? 'https' : 'http'}://${endpointHost(o.host)}:${port}/`;
-    const keys = await keyring.accessKeyRecords();
-    const secret = (name: AccessKeyName) => keys.find((k) => k.name === name)?.secret ?? '';
-    return {
-      endpoint,
-      connectionString: connectionString(endpoint, secret('primary')),
-      secondaryConnectionString: connectionString(endpoint, secret('secondary')),
-      ...(tls ? { caCertFile: tls.caCertFile } : {}),
-      dataDir: o.dataDir,
-      resourceId: resource.resourceId,
-      verifyTokenUrl: `${endpoint}${EMULATOR_ROUTES.verifyToken.slice(1)}`,
-      jwksUrl: `${endpoint}${EMULATOR_ROUTES.jwks.slice(1)}`,
-      storage: store.kind,
-      entraTenantId: entra.tenantId,
-      entraIssuer: entra.issuerUrl(endpoint),
-      identityEndpoint: `${endpoint}${EMULATOR_ROUTES.managedIdentityToken.slice(1)}`,
-      identityHeader: entra.identityHeader,
-      systemAssignedPrincipalId: entra.systemIdentity.principalId,
-      port,
-      pid: process.pid,
-      startedAt: new Date(o.clock()).toISOString(),
-    };
-  };
 
   const emulator: Emulator = {
     dataDir: o.dataDir,
@@ -159,55 +197,29 @@ async function buildEmulator(options: EmulatorOptions): Promise<BuiltEmulator> {
     },
     entra: { tenantId: entra.tenantId, systemAssigned: entra.systemIdentity },
     mintEntraToken(request) {
-      return entra.mint(request, info?.endpoint ?? `${tls ? 'https' : 'http'}://127.0.0.1/`, o.clock());
+      return entra.mint(request, info?.endpoint ?? `${tls ? 'https' : 'http'}://127.0.0.1/`, o.now());
     },
-    assignRole: (principalId, role) => putRoleGrant(store, principalId, role, o.clock()),
+    assignRole: (principalId, role) => putRoleGrant(store, principalId, role, o.now()),
     removeRole: (principalId) => deleteRoleGrant(store, principalId),
     listRoles: () => store.listGrants(),
     async listen() {
       if (closed) throw new EmulatorError('NOT_LISTENING', 'This emulator was closed; create a new one.');
       if (info) return info;
-      const s = tls
-        ? createHttpsServer({ key: tls.keyPem, cert: tls.certPem, minVersion: 'TLSv1.2' }, handleRequest)
-        : createHttpServer(handleRequest);
-      s.on('clientError', answerClientError);
-      await new Promise<void>((resolve, reject) => {
-        const onError = (e: NodeJS.ErrnoException) => {
-          reject(
-            new EmulatorError(
-              'INVALID_OPTIONS',
-              e.code === 'EADDRINUSE'
-                ? `Port ${o.port} on ${o.host} is already in use; choose another port (0 picks a free one).`
-                : `The emulator could not listen on ${o.host}:${o.port}: ${e.message}`,
-              { cause: e },
-            ),
-          );
-        };
-        s.once('error', onError);
-        s.listen(o.port, o.host, () => {
-          s.off('error', onError);
-          resolve();
-        });
-      });
-      server = s;
-      info = await describe((s.address() as AddressInfo).port);
+      const listening = await serve(o, tls, handleRequest);
+      server = listening.server;
+      info = await describe(ctx, tls, listening.port);
+      await lock?.describe(info.endpoint);
       log(`listening on ${info.endpoint} (${store.kind}, resource ${resource.resourceId})`);
       return info;
     },
     async rotateAccessKey(name) {
-      if (!ACCESS_KEY_NAMES.includes(name)) {
-        throw new EmulatorError(
-          'INVALID_OPTIONS',
-          `Access key must be 'primary' or 'secondary'; got ${String(name)}.`,
-        );
-      }
-      const rotated = await rotateStoredAccessKey(store, name, o.clock());
+      const rotated = await rotateStoredAccessKey(store, accessKeyName(name), o.now());
       keyring.invalidate();
       log(
         `rotated the ${name} access key (generation ${rotated.generation}); tokens issued under the old key are invalid`,
       );
       if (!info) return undefined;
-      info = { ...(await describe(info.port)), startedAt: info.startedAt };
+      info = { ...(await describe(ctx, tls, info.port)), startedAt: info.startedAt };
       if (infoFile) await writeEmulatorInfo(info);
       return info;
     },
@@ -223,6 +235,7 @@ async function buildEmulator(options: EmulatorOptions): Promise<BuiltEmulator> {
       }
       if (infoFile && info) await removeEmulatorInfo(o.dataDir, info.pid, info.port);
       await store.close();
+      await lock?.release();
       log('stopped');
     },
   };
@@ -234,9 +247,21 @@ async function buildEmulator(options: EmulatorOptions): Promise<BuiltEmulator> {
   return { emulator, publishInfo };
 }
 
-/** Creates the emulator, listens, and writes `<dataDir>/emulator.json` for other tools to find it. */
+/**
+ * Takes the data folder's lock (`DATA_DIR_IN_USE` when another emulator holds it), creates the emulator, listens, and
+ * writes `<dataDir>/emulator.json` for other tools to find it.
+ */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const { emulator, publishInfo } = await buildEmulator(options);
+  const o = normalizeOptions(options);
+  const lock = await DataDirLock.acquire(o.dataDir, o.now());
+  let built: BuiltEmulator;
+  try {
+    built = await buildEmulator(o, lock);
+  } catch (e) {
+    await lock.release();
+    throw e;
+  }
+  const { emulator, publishInfo } = built;
   try {
     await emulator.listen();
     await publishInfo();
@@ -245,6 +270,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     await emulator.close();
     throw e;
   }
+}
+
+function accessKeyName(name: unknown): AccessKeyName {
+  if (!ACCESS_KEY_NAMES.includes(name as AccessKeyName)) {
+    throw new EmulatorError(
+      'INVALID_OPTIONS',
+      `Access key must be 'primary' or 'secondary'; got ${String(name)}.`,
+    );
+  }
+  return name as AccessKeyName;
 }
 
 /** Options of {@link rotateAccessKey}: where the emulator keeps its state. */
@@ -267,14 +302,9 @@ export async function rotateAccessKey(
   options: RotateAccessKeyOptions,
   name: AccessKeyName,
 ): Promise<RotatedAccessKey> {
-  if (!ACCESS_KEY_NAMES.includes(name)) {
-    throw new EmulatorError(
-      'INVALID_OPTIONS',
-      `Access key must be 'primary' or 'secondary'; got ${String(name)}.`,
-    );
-  }
+  const key = accessKeyName(name);
   return withState(options, async (store, now, dataDir) => {
-    const rotated = await rotateStoredAccessKey(store, name, now);
+    const rotated = await rotateStoredAccessKey(store, key, now);
     const resource = await store.getResource();
     let info = readEmulatorInfo(dataDir);
     if (info && info.resourceId === resource.resourceId) {
@@ -289,8 +319,6 @@ export async function rotateAccessKey(
     } else {
       info = undefined;
     }
-    return { name, generation: rotated.generation, info };
+    return { name: key, generation: rotated.generation, info };
   });
 }
-
-export { infoFilePath, readEmulatorInfo, resolveDataDir };

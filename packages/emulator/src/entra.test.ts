@@ -6,16 +6,17 @@ import {
   normalizeTokenRequest,
   TEAMS_AUDIENCE_PATTERN,
 } from './entra.js';
-import { SqliteStore } from './sqlite-store.js';
+import type { Store } from './store.js';
+import { createSqliteStore } from './store-sqlite.js';
 
 const now = 1_800_000_000_000;
 const user = '6f1e2d3c-1111-4222-8333-944455566677';
 const app = '0bd1f6a4-4d6f-4f0b-9a5e-1d4b3b6c1e11';
 const endpoint = 'https://127.0.0.1:8443/';
-let store: SqliteStore;
+let store: Store;
 let issuer: EntraIssuer;
 beforeAll(async () => {
-  store = new SqliteStore(':memory:');
+  store = createSqliteStore(':memory:');
   issuer = await EntraIssuer.load(store, now);
 });
 afterAll(async () => {
@@ -48,7 +49,7 @@ describe('the local Entra issuer', () => {
   });
 
   it('accepts a trusted issuer by its inline JWKS and refuses it once untrusted', async () => {
-    const other = new SqliteStore(':memory:');
+    const other = createSqliteStore(':memory:');
     try {
       const remote = await EntraIssuer.load(other, now);
       const remoteToken = remote.mint({ principal: user }, 'https://login.example/', now).token;

@@ -1,19 +1,25 @@
 import {
   createHash,
   createPrivateKey,
-  createPublicKey,
-  type JsonWebKey,
   type KeyObject,
   randomBytes,
   randomUUID,
   sign,
-  verify,
   X509Certificate,
 } from 'node:crypto';
+import {
+  decodeJwt,
+  decodeProtectedHeader,
+  errors,
+  type JWSHeaderParameters,
+  type JWTPayload,
+  jwtVerify,
+} from 'jose';
 import { generateSigningKey } from './certificates.js';
 import { EmulatorError } from './errors.js';
 import type { Jwk } from './keyring.js';
 import type { Store } from './store.js';
+import { type KeyResolver, type TrustedIssuer, TrustedIssuerKeys } from './trusted-issuers.js';
 
 /** Audience of a Teams user's Entra token that ACS exchanges (`POST /teamsUser/:exchangeAccessToken`). */
 export const TEAMS_EXCHANGE_AUDIENCE = 'https://auth.msft.communication.azure.com';
@@ -25,7 +31,7 @@ export type TeamsExchangeScope = (typeof TEAMS_EXCHANGE_SCOPES)[number];
 
 /** `https://communication.azure.com` with any number of trailing slashes (Python asks for `...//.default`). */
 export const DATA_PLANE_AUDIENCE_PATTERN = /^https:\/\/communication\.azure\.com\/*$/i;
-const TEAMS_AUDIENCE_PATTERN = /^https:\/\/auth\.msft\.communication\.azure\.com\/*$/i;
+export const TEAMS_AUDIENCE_PATTERN = /^https:\/\/auth\.msft\.communication\.azure\.com\/*$/i;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -33,18 +39,7 @@ export function isGuid(value: unknown): value is string {
   return typeof value === 'string' && GUID.test(value);
 }
 
-/** An issuer besides the local one whose tokens the emulator accepts (e.g. a real Entra tenant, another emulator). */
-export interface TrustedIssuer {
-  /** The exact `iss` claim, e.g. `https://login.microsoftonline.com/<tenant>/v2.0`. */
-  issuer: string;
-  /**
-   * Where its JSON Web Key Set is fetched (cached 10 minutes; refetched once a minute at most on an unknown `kid`).
-   * @default the `jwks_uri` of `<issuer>/.well-known/openid-configuration`
-   */
-  jwksUrl?: string;
-  /** Or the key set itself. */
-  jwks?: { keys: readonly object[] };
-}
+export type { TrustedIssuer };
 
 /** What {@link mintEntraToken} and the emulator's local issuer mint. */
 export interface EntraTokenRequest {
@@ -110,43 +105,11 @@ export interface VerifyEntraOptions {
   expirySkewMs?: number;
 }
 
-function decodeJwt(token: string):
-  | {
-      header: Record<string, unknown>;
-      claims: Record<string, unknown>;
-      signingInput: string;
-      signature: Buffer;
-    }
-  | undefined {
-  const parts = token.trim().split('.');
-  if (parts.length !== 3) return undefined;
-  const [h, c, s] = parts as [string, string, string];
-  try {
-    const header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as unknown;
-    const claims = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as unknown;
-    if (typeof header !== 'object' || header === null || typeof claims !== 'object' || claims === null)
-      return undefined;
-    return {
-      header: header as Record<string, unknown>,
-      claims: claims as Record<string, unknown>,
-      signingInput: `${h}.${c}`,
-      signature: Buffer.from(s, 'base64url'),
-    };
-  } catch {
-    return undefined;
-  }
-}
-
 /** A stable GUID derived from a string (for principal ids of user-assigned identities named by client id). */
 export function derivedGuid(seed: string): string {
   const h = createHash('sha256').update(seed).digest('hex');
   const variant = ((Number.parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-interface RemoteKeySet {
-  fetchedAt: number;
-  keys: Map<string, KeyObject>;
 }
 
 /**
@@ -163,8 +126,7 @@ export class EntraIssuer {
   readonly #privateKey: KeyObject;
   readonly #publicKey: KeyObject;
   readonly #jwk: Jwk;
-  readonly #trusted: readonly TrustedIssuer[];
-  readonly #remote = new Map<string, RemoteKeySet>();
+  readonly #trusted: TrustedIssuerKeys;
 
   private constructor(
     key: StoredEntraKey,
@@ -191,7 +153,7 @@ export class EntraIssuer {
       e: String(jwk.e),
       x5c: [new X509Certificate(key.certificatePem).raw.toString('base64')],
     };
-    this.#trusted = trusted;
+    this.#trusted = new TrustedIssuerKeys(trusted);
   }
 
   /** Loads the issuer's state from the store, creating it on first use (concurrent first users agree). */
@@ -269,44 +231,49 @@ export class EntraIssuer {
       ver: '1.0',
     });
     const header = { alg: 'RS256', kid: this.#kid, x5t: this.#x5t, typ: 'JWT' };
+    // Signed in place with node:crypto because minting is synchronous (`emulator.mintEntraToken`); jose's signing is
+    // asynchronous. Every Entra token the emulator reads is decoded and verified with jose (`verify`).
     const signingInput = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
     const signature = sign('sha256', Buffer.from(signingInput), this.#privateKey).toString('base64url');
     return { token: `${signingInput}.${signature}`, expiresOn: new Date(exp * 1000), claims };
   }
 
   /**
-   * Verifies an Entra token: RS256 signature by the local issuer (an `iss` of the form `.../entra/<tid>/v2.0`, any
-   * host) or by a trusted issuer (exact `iss`), then `exp`/`nbf` (with the skew), the audience and required scopes.
+   * Verifies an Entra token with jose: RS256 signature by the local issuer (an `iss` of the form `.../entra/<tid>/v2.0`,
+   * any host) or by a trusted issuer (exact `iss`), then `nbf`/`exp` (with the skew; `expirySkewMs` may tighten the
+   * latter), the audience and the required scopes.
    */
   async verify(token: unknown, o: VerifyEntraOptions): Promise<EntraVerdict> {
     if (typeof token !== 'string' || token.length > 16_384) return { ok: false, reason: 'malformed' };
-    const decoded = decodeJwt(token);
-    if (!decoded) return { ok: false, reason: 'malformed' };
-    const { header, claims } = decoded;
-    if (header.alg !== 'RS256' || typeof claims.iss !== 'string')
-      return { ok: false, reason: 'bad-signature' };
-    const iss = claims.iss;
-    let key: KeyObject | undefined;
-    if (header.kid === this.#kid) {
-      const tid = claims.tid;
-      if (typeof tid !== 'string' || !iss.endsWith(`/entra/${tid}/v2.0`))
-        return { ok: false, reason: 'untrusted-issuer' };
-      key = this.#publicKey;
-    } else {
-      const trusted = this.#trusted.find((t) => t.issuer === iss);
-      if (!trusted) return { ok: false, reason: 'untrusted-issuer' };
-      key = await this.#remoteKey(trusted, header.kid, o.now);
+    let header: JWSHeaderParameters;
+    let unverified: JWTPayload;
+    try {
+      header = decodeProtectedHeader(token);
+      unverified = decodeJwt(token);
+    } catch {
+      return { ok: false, reason: 'malformed' };
     }
-    if (!key || !verify('sha256', Buffer.from(decoded.signingInput), key, decoded.signature)) {
+    if (header.alg !== 'RS256' || typeof unverified.iss !== 'string')
       return { ok: false, reason: 'bad-signature' };
+    const key = await this.#keyFor(header, unverified, o.now);
+    if (key === 'untrusted') return { ok: false, reason: 'untrusted-issuer' };
+    if (!key) return { ok: false, reason: 'bad-signature' };
+    const options = {
+      algorithms: ['RS256'],
+      currentDate: new Date(o.now),
+      clockTolerance: o.skewMs / 1000,
+      requiredClaims: ['exp'],
+    };
+    let claims: JWTPayload;
+    try {
+      ({ payload: claims } = await (typeof key === 'function'
+        ? jwtVerify(token, key, options)
+        : jwtVerify(token, key, options)));
+    } catch (e) {
+      return { ok: false, reason: rejectionOf(e) };
     }
-    const nowSec = o.now / 1000;
-    const skewSec = o.skewMs / 1000;
     const expirySkewSec = (o.expirySkewMs ?? o.skewMs) / 1000;
-    if (typeof claims.exp !== 'number' || claims.exp + expirySkewSec <= nowSec)
-      return { ok: false, reason: 'expired' };
-    if (typeof claims.nbf === 'number' && claims.nbf - skewSec > nowSec)
-      return { ok: false, reason: 'not-yet-valid' };
+    if ((claims.exp ?? 0) + expirySkewSec <= o.now / 1000) return { ok: false, reason: 'expired' };
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     if (!audiences.some((a) => typeof a === 'string' && o.audience.test(a)))
       return { ok: false, reason: 'wrong-audience' };
@@ -314,58 +281,35 @@ export class EntraIssuer {
       const scp = typeof claims.scp === 'string' ? claims.scp.split(' ') : [];
       if (!o.requiredScopes.every((s) => scp.includes(s))) return { ok: false, reason: 'missing-scope' };
     }
-    return { ok: true, claims, issuer: iss };
+    return { ok: true, claims, issuer: unverified.iss };
   }
 
-  async #remoteKey(trusted: TrustedIssuer, kid: unknown, now: number): Promise<KeyObject | undefined> {
-    if (typeof kid !== 'string') return undefined;
-    let set = this.#remote.get(trusted.issuer);
-    const stale =
-      !set || now - set.fetchedAt > 600_000 || (!set.keys.has(kid) && now - set.fetchedAt > 60_000);
-    if (stale) {
-      const keys =
-        trusted.jwks?.keys ?? (await fetchJwks(trusted.jwksUrl ?? (await discoverJwksUrl(trusted.issuer))));
-      const map = new Map<string, KeyObject>();
-      for (const jwk of (keys ?? []) as readonly JsonWebKey[]) {
-        const id = (jwk as { kid?: unknown }).kid;
-        if (typeof id !== 'string' || jwk.kty !== 'RSA') continue;
-        try {
-          map.set(id, createPublicKey({ key: jwk, format: 'jwk' }));
-        } catch {
-          // An unusable key is skipped.
-        }
-      }
-      set = { fetchedAt: now, keys: map };
-      this.#remote.set(trusted.issuer, set);
+  /** The local key (its `kid`, an issuer naming the token's tenant), a trusted issuer's key set, or `untrusted`. */
+  async #keyFor(
+    header: JWSHeaderParameters,
+    claims: JWTPayload,
+    now: number,
+  ): Promise<KeyObject | KeyResolver | 'untrusted' | undefined> {
+    const iss = String(claims.iss);
+    if (header.kid === this.#kid) {
+      const tid = claims.tid;
+      return typeof tid === 'string' && iss.endsWith(`/entra/${tid}/v2.0`) ? this.#publicKey : 'untrusted';
     }
-    return set?.keys.get(kid);
+    if (!this.#trusted.has(iss)) return 'untrusted';
+    return this.#trusted.resolver(iss, now);
   }
 }
 
-/** The `jwks_uri` of an issuer's OpenID discovery document, or `undefined` when it cannot be read. */
-async function discoverJwksUrl(issuer: string): Promise<string | undefined> {
-  try {
-    const res = await fetch(`${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`, {
-      signal: AbortSignal.timeout(5000),
-    });
-    if (!res.ok) return undefined;
-    const body = (await res.json()) as { jwks_uri?: unknown };
-    return typeof body.jwks_uri === 'string' ? body.jwks_uri : undefined;
-  } catch {
-    return undefined;
+/** Why jose refused a token. */
+function rejectionOf(e: unknown): EntraRejection {
+  if (e instanceof errors.JWTExpired) return 'expired';
+  if (e instanceof errors.JWTClaimValidationFailed) {
+    if (e.claim === 'nbf') return 'not-yet-valid';
+    if (e.claim === 'exp') return 'expired';
+    return 'malformed';
   }
-}
-
-async function fetchJwks(url: string | undefined): Promise<readonly JsonWebKey[] | undefined> {
-  if (!url) return undefined;
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
-    if (!res.ok) return undefined;
-    const body = (await res.json()) as { keys?: unknown };
-    return Array.isArray(body.keys) ? (body.keys as JsonWebKey[]) : undefined;
-  } catch {
-    return undefined;
-  }
+  if (e instanceof errors.JWTInvalid || e instanceof errors.JWSInvalid) return 'malformed';
+  return 'bad-signature';
 }
 
 async function metaOrCreate(store: Store, key: string, create: () => string): Promise<string> {
@@ -422,5 +366,3 @@ export function normalizeTokenRequest(r: EntraTokenRequest): NormalizedTokenRequ
   }
   return { kind, oid, appId, tenantId: r.tenantId, omitScopes, audience, expiresInSeconds };
 }
-
-export { TEAMS_AUDIENCE_PATTERN };

@@ -1,16 +1,31 @@
-/** Every failure code of the emulator package, closed. */
+/**
+ * The one error class of `@acs-identity/emulator` and its closed code table. What the emulator answers on the wire
+ * (status, `error.code`, message) is not decided here but in `service-errors.ts`; a rejected request is an
+ * `EmulatorError` with code `REQUEST_REJECTED` that carries that answer.
+ */
+
+/** Every failure code of the emulator package, closed. Callers read these, never the messages. */
 export const EMULATOR_ERROR_CODES = [
+  /** An option (or environment variable, or flag) is wrong; the message says which and what is accepted. */
   'INVALID_OPTIONS',
+  /** The port is taken by another program. */
+  'PORT_IN_USE',
+  /** Another emulator runs on the data folder; `inUseBy` names it. */
+  'DATA_DIR_IN_USE',
+  /** The SQLite file or the PostgreSQL database cannot be used. */
   'STORAGE_FAILED',
+  /** The local CA or server certificate cannot be created or read. */
   'TLS_FAILED',
+  /** A request was refused; `reply` is the service-shaped answer. */
   'REQUEST_REJECTED',
+  /** Something that needs a listening emulator was called before `listen()` or after `close()`. */
   'NOT_LISTENING',
   'UNEXPECTED',
 ] as const;
 
 export type EmulatorErrorCode = (typeof EMULATOR_ERROR_CODES)[number];
 
-/** The service-shaped HTTP answer carried by a `REQUEST_REJECTED` error. */
+/** The service-shaped HTTP answer carried by a `REQUEST_REJECTED` error (built by `service-errors.ts` only). */
 export interface ServiceErrorReply {
   readonly status: number;
   /** The `error.code` of the body, e.g. `ValidationError`. */
@@ -20,21 +35,33 @@ export interface ServiceErrorReply {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/** The emulator that holds a data folder, as its lock file names it (`DATA_DIR_IN_USE`). */
+export interface DataDirOwner {
+  readonly pid: number;
+  /** Absent while that emulator is still starting. */
+  readonly endpoint: string | undefined;
+}
+
+export interface EmulatorErrorOptions {
+  cause?: unknown;
+  reply?: ServiceErrorReply;
+  inUseBy?: DataDirOwner;
+}
+
 /** The one error class of `@acs-identity/emulator`. Messages never contain keys or tokens. */
 export class EmulatorError extends Error {
   readonly code: EmulatorErrorCode;
   /** For `REQUEST_REJECTED`: what the emulator answers on the wire. */
   readonly reply?: ServiceErrorReply;
+  /** For `DATA_DIR_IN_USE`: the running emulator that holds the data folder. */
+  readonly inUseBy?: DataDirOwner;
 
-  constructor(
-    code: EmulatorErrorCode,
-    message: string,
-    options: { cause?: unknown; reply?: ServiceErrorReply } = {},
-  ) {
+  constructor(code: EmulatorErrorCode, message: string, options: EmulatorErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'EmulatorError';
     this.code = code;
     if (options.reply) this.reply = options.reply;
+    if (options.inUseBy) this.inUseBy = options.inUseBy;
   }
 }
 
@@ -49,20 +76,7 @@ export function toEmulatorError(e: unknown): EmulatorError {
   return new EmulatorError('UNEXPECTED', `Unexpected emulator failure: ${message}`, { cause: e });
 }
 
-/** A rejected request: the handler answers `reply` as a JSON error body. */
-export function rejectRequest(
-  status: number,
-  code: string,
-  message: string,
-  target?: string,
-  headers?: Record<string, string>,
-): EmulatorError {
-  const reply: ServiceErrorReply = {
-    status,
-    code,
-    message,
-    ...(target === undefined ? {} : { target }),
-    ...(headers === undefined ? {} : { headers }),
-  };
-  return new EmulatorError('REQUEST_REJECTED', `${status} ${code}: ${message}`, { reply });
+/** An `INVALID_OPTIONS` error. */
+export function invalidOptions(message: string, cause?: unknown): EmulatorError {
+  return new EmulatorError('INVALID_OPTIONS', message, cause === undefined ? {} : { cause });
 }

@@ -85,7 +85,7 @@ export interface Jwk {
  */
 export class Keyring {
   readonly #store: Store;
-  readonly #clock: () => number;
+  readonly #now: () => number;
   readonly #ttlMs: number;
   #accessKeys:
     | { at: number; token: number | undefined; records: AccessKeyRecord[]; hmac: HmacKey[] }
@@ -93,9 +93,9 @@ export class Keyring {
   readonly #signers = new Map<string, TokenSigner>();
   readonly #publicKeys = new Map<string, VerificationKey>();
 
-  constructor(store: Store, clock: () => number, accessKeyTtlMs: number) {
+  constructor(store: Store, now: () => number, accessKeyTtlMs: number) {
     this.#store = store;
-    this.#clock = clock;
+    this.#now = now;
     this.#ttlMs = accessKeyTtlMs;
   }
 
@@ -104,7 +104,7 @@ export class Keyring {
   }
 
   async #current(): Promise<{ records: AccessKeyRecord[]; hmac: HmacKey[] }> {
-    const now = this.#clock();
+    const now = this.#now();
     const cached = this.#accessKeys;
     const token = this.#store.changeToken?.();
     if (cached) {

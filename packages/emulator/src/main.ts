@@ -1,69 +1,46 @@
 #!/usr/bin/env node
-// Runs the emulator until SIGINT/SIGTERM: `acs-identity-emulator [--port 0] [--host 127.0.0.1] [--data-dir .acs-identity]
-// [--database-url postgres://...] [--database-schema acs_emulator] [--http] [--no-rate-limits] [--bearer-tokens]
-// [--trust-issuer <issuer URL>]... [--quiet]`.
-import { parseArgs } from 'node:util';
-import { startEmulator } from './emulator.js';
+// The package bin, `acs-identity-emulator`: its flags and environment variables are the start options of
+// EMULATOR_OPTIONS (see --help). Runs the emulator until SIGINT/SIGTERM, then exits with code 0.
+import { isAcsIdentityError, resolveOptions } from '@acs-identity/core';
+import { onStopSignals } from '@acs-identity/core/server';
+import { parseCommandLine, usage } from './command-line.js';
 import { isEmulatorError } from './errors.js';
-import type { EmulatorOptions } from './options.js';
+import { type LaunchedEmulator, launchEmulator } from './launch.js';
+import { EMULATOR_OPTIONS, type EmulatorStartOptions } from './options.js';
 
-const USAGE =
-  'Usage: acs-identity-emulator [--port <n>] [--host <address>] [--data-dir <folder>] [--database-url <postgres://...>] ' +
-  '[--database-schema <name>] [--http] [--no-rate-limits] [--bearer-tokens] [--trust-issuer <issuer URL>]... [--quiet]';
+function fail(message: string, code: number, withUsage = false): never {
+  process.stderr.write(`acs-identity-emulator: ${message}\n${withUsage ? `${usage()}\n` : ''}`);
+  process.exit(code);
+}
 
-async function main(): Promise<void> {
-  let values: ReturnType<typeof parse>['values'];
+/** The start options from the command line, then the environment, then the defaults; usage errors exit 2. */
+function startOptions(): Partial<EmulatorStartOptions> {
+  let command: ReturnType<typeof parseCommandLine>;
   try {
-    values = parse().values;
+    command = parseCommandLine(process.argv.slice(2));
   } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
-    process.exit(2);
+    return fail((e as Error).message, 2, true);
   }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
+  if (command.help) {
+    process.stdout.write(`${usage()}\n`);
+    process.exit(0);
   }
-  const port = values.port === undefined ? 0 : Number(values.port);
-  const options: EmulatorOptions = {
-    port,
-    tls: !values.http,
-    rateLimits: !values['no-rate-limits'],
-    ...(values.host === undefined ? {} : { host: values.host }),
-    ...(values['data-dir'] === undefined ? {} : { dataDir: values['data-dir'] }),
-    ...(values['database-url'] === undefined ? {} : { databaseUrl: values['database-url'] }),
-    ...(values['database-schema'] === undefined ? {} : { databaseSchema: values['database-schema'] }),
-    ...(values.quiet ? { logger: false as const } : {}),
-    ...(values['bearer-tokens'] ? { bearerTokens: true } : {}),
-    ...(values['trust-issuer']
-      ? { trustedIssuers: values['trust-issuer'].map((issuer) => ({ issuer })) }
-      : {}),
-  };
-  // Signals are handled from the start: one arriving while the emulator starts stops it right after.
-  let emulator: Awaited<ReturnType<typeof startEmulator>> | undefined;
-  let pendingSignal: string | undefined;
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (!emulator) {
-      pendingSignal = signal;
-      return;
-    }
-    if (stopping) return;
-    stopping = true;
-    process.stderr.write(`Received ${signal}; stopping the emulator.\n`);
-    emulator.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  emulator = await startEmulator(options);
+  try {
+    return resolveOptions(EMULATOR_OPTIONS, command.given, process.env);
+  } catch (e) {
+    if (isAcsIdentityError(e)) return fail(e.message, 2);
+    throw e;
+  }
+}
+
+function announce(emulator: LaunchedEmulator): void {
   const { info } = emulator;
   const lines = [
     `ACS Identity emulator listening on ${info.endpoint} (${info.storage}, data in ${info.dataDir})`,
     `Connection string: ${info.connectionString}`,
     `Discovery file: ${emulator.infoFile}`,
   ];
+  if ('workerPids' in emulator) lines.push(`Worker processes: ${emulator.workerPids.join(', ')}`);
   if (info.caCertFile) {
     lines.push(
       `Trust its CA: export NODE_EXTRA_CA_CERTS=${info.caCertFile}  (Node.js)`,
@@ -74,29 +51,20 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'listening', endpoint: info.endpoint, pid: process.pid })}\n`,
   );
-  if (pendingSignal) stop(pendingSignal);
 }
 
-function parse() {
-  return parseArgs({
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'data-dir': { type: 'string' },
-      'database-url': { type: 'string' },
-      'database-schema': { type: 'string' },
-      http: { type: 'boolean' },
-      'no-rate-limits': { type: 'boolean' },
-      quiet: { type: 'boolean' },
-      'bearer-tokens': { type: 'boolean' },
-      'trust-issuer': { type: 'string', multiple: true },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
+async function main(): Promise<void> {
+  const starting = launchEmulator(startOptions());
+  // Signals are handled from the start: one arriving while the emulator starts stops it right after.
+  onStopSignals(async (signal) => {
+    const emulator = await starting.catch(() => undefined);
+    process.stderr.write(`Received ${signal}; stopping the emulator.\n`);
+    await emulator?.close();
+    process.exit(0);
   });
+  announce(await starting);
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`acs-identity-emulator: ${isEmulatorError(e) ? e.message : String(e)}\n`);
-  process.exit(1);
+  fail(isEmulatorError(e) ? e.message : String(e), 1);
 });

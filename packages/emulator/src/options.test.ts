@@ -6,7 +6,7 @@ describe('normalizeOptions', () => {
   it('resolves the documented defaults', () => {
     const o = normalizeOptions();
     expect(o).toMatchObject({
-      port: 0,
+      port: 8443,
       host: '127.0.0.1',
       dataDir: resolve('.acs-identity'),
       databaseUrl: undefined,

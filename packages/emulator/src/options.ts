@@ -1,23 +1,25 @@
-import { isAbsolute, resolve } from 'node:path';
+/**
+ * The emulator's options: one table ({@link EMULATOR_OPTIONS}) from which the package bin's flags and environment
+ * variables, the defaults, `--help`, the README table and the checks of `createEmulator`/`startEmulator` all come.
+ * Checks that involve more than one value, or objects only code can pass, are in {@link normalizeOptions}.
+ */
+import {
+  AcsIdentityError,
+  DEFAULT_DATA_DIR,
+  ENV,
+  type OptionTable,
+  parsers,
+  resolveOptions,
+} from '@acs-identity/core';
+import { resolveDataDir } from './data-dir.js';
 import type { TrustedIssuer } from './entra.js';
-import { EmulatorError } from './errors.js';
-
-/** The operations the rate limiter counts, each with its own per-window budget. */
-export const RATE_LIMITED_OPERATIONS = [
-  'create',
-  'createWithToken',
-  'delete',
-  'issue',
-  'revoke',
-  'exchangeTeamsToken',
-] as const;
-export type RateLimitedOperation = (typeof RATE_LIMITED_OPERATIONS)[number];
-
-/** Per-resource request budgets per window; omitted operations keep the service's limits. */
-export interface RateLimitOptions extends Partial<Record<RateLimitedOperation, number>> {
-  /** Length of one fixed window in milliseconds. @default 30000 */
-  windowMs?: number;
-}
+import { invalidOptions } from './errors.js';
+import {
+  type NormalizedRateLimits,
+  RATE_LIMITED_OPERATIONS,
+  type RateLimitOptions,
+  SERVICE_RATE_LIMITS,
+} from './rate-limit.js';
 
 /** One structured log line. Never carries keys, tokens, signatures or connection strings. */
 export interface EmulatorLogEntry {
@@ -36,14 +38,15 @@ export interface EmulatorLogEntry {
 
 export type EmulatorLogger = (entry: EmulatorLogEntry) => void;
 
+/** Options of `createEmulator` and `startEmulator`. Each one is documented, with its default, in {@link EMULATOR_OPTIONS}. */
 export interface EmulatorOptions {
-  /** TCP port; `0` picks any free port. @default 0 */
+  /** TCP port; `0` picks any free port. @default 8443 */
   port?: number;
   /** Interface to listen on. @default '127.0.0.1' */
   host?: string;
-  /** Folder for the SQLite database, TLS material and `emulator.json`, relative to the current folder. @default '.acs-identity' */
+  /** Folder for the SQLite database, TLS material, `emulator.json` and the lock, relative to the current folder. @default '.acs-identity' */
   dataDir?: string;
-  /** `postgres://` or `postgresql://` URL: keep identities, revocations and keys in PostgreSQL instead of SQLite. @default undefined (SQLite in dataDir) */
+  /** `postgres://` or `postgresql://` URL: keep the state in PostgreSQL instead of SQLite. @default undefined (SQLite in dataDir) */
   databaseUrl?: string;
   /** PostgreSQL schema holding the emulator's tables (created when missing). @default 'acs_emulator' */
   databaseSchema?: string;
@@ -53,8 +56,8 @@ export interface EmulatorOptions {
   rateLimits?: boolean | RateLimitOptions;
   /** Receives one entry per request and lifecycle event; `false` silences it. @default JSON lines on stdout */
   logger?: EmulatorLogger | false;
-  /** Milliseconds since the epoch; inject to drive time in tests. @default Date.now */
-  clock?: () => number;
+  /** The clock, in milliseconds since the epoch; inject it to drive time in tests. @default Date.now */
+  now?: () => number;
   /** Largest accepted request body in bytes; larger bodies answer 413. @default 65536 */
   maxBodyBytes?: number;
   /** Accepted distance between `x-ms-date` and the emulator's clock, in milliseconds. @default 300000 */
@@ -72,21 +75,13 @@ export interface EmulatorOptions {
   trustedIssuers?: readonly TrustedIssuer[];
 }
 
-/** The service's limits per 30 seconds (reference section 7). */
-export const SERVICE_RATE_LIMITS: Readonly<Record<RateLimitedOperation, number>> = {
-  create: 1000,
-  createWithToken: 1000,
-  delete: 500,
-  issue: 1000,
-  revoke: 500,
-  exchangeTeamsToken: 500,
-};
-
-export interface NormalizedRateLimits {
-  windowMs: number;
-  limits: Record<RateLimitedOperation, number>;
+/** Everything that starts an emulator: its options plus how many processes serve it. */
+export interface EmulatorStartOptions extends EmulatorOptions {
+  /** Worker processes sharing the port and the data folder; `1`: one process, `0`: one per CPU core. @default 1 */
+  workers?: number;
 }
 
+/** Resolved options. */
 export interface NormalizedOptions {
   port: number;
   host: string;
@@ -98,33 +93,11 @@ export interface NormalizedOptions {
   logger: EmulatorLogger;
   /** False when the logger is switched off: the request log is then not even built. */
   logRequests: boolean;
-  clock: () => number;
+  now: () => number;
   maxBodyBytes: number;
   maxClockSkewMs: number;
   bearerTokens: boolean;
   trustedIssuers: readonly TrustedIssuer[];
-}
-
-export const DEFAULT_DATA_DIR = '.acs-identity';
-
-function invalid(message: string): EmulatorError {
-  return new EmulatorError('INVALID_OPTIONS', message);
-}
-
-function positiveInteger(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw invalid(`Emulator option ${name} must be a positive integer; got ${String(value)}.`);
-  }
-  return value;
-}
-
-/** Resolves a data folder the way every entry point does: relative to the current folder. */
-export function resolveDataDir(dataDir: string = DEFAULT_DATA_DIR): string {
-  if (typeof dataDir !== 'string' || dataDir.trim() === '') {
-    throw invalid('Emulator option dataDir must be a non-empty folder path.');
-  }
-  return isAbsolute(dataDir) ? dataDir : resolve(process.cwd(), dataDir);
 }
 
 /** Writes one JSON line per entry on stdout. */
@@ -132,91 +105,246 @@ export const jsonLinesLogger: EmulatorLogger = (entry) => {
   process.stdout.write(`${JSON.stringify(entry)}\n`);
 };
 
-/** Resolves defaults and validates every option, throwing an `INVALID_OPTIONS` error that says what to fix. */
-export function normalizeOptions(options: EmulatorOptions = {}): NormalizedOptions {
-  const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw invalid(
-      `Emulator option port must be an integer from 0 to 65535 (0 picks a free port); got ${String(port)}.`,
-    );
-  }
-  const host = options.host ?? '127.0.0.1';
-  if (typeof host !== 'string' || host.trim() === '' || /[\s/]/.test(host)) {
-    throw invalid(
-      `Emulator option host must be a host name or IP address such as 127.0.0.1; got ${String(host)}.`,
-    );
-  }
-  const databaseUrl = options.databaseUrl;
-  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//i.test(databaseUrl)) {
-    throw invalid('Emulator option databaseUrl must start with postgres:// or postgresql://.');
-  }
-  const databaseSchema = options.databaseSchema ?? 'acs_emulator';
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema)) {
-    throw invalid(
-      `Emulator option databaseSchema must be a lower-case SQL identifier (letters, digits, _); got ${databaseSchema}.`,
-    );
-  }
-  let rateLimits: NormalizedRateLimits | false = false;
-  const rl = options.rateLimits ?? true;
-  if (rl !== false) {
-    const custom: RateLimitOptions = rl === true ? {} : rl;
-    if (typeof custom !== 'object' || custom === null) {
-      throw invalid('Emulator option rateLimits must be true, false or an object of per-operation limits.');
+/** A parser whose failure says `expected` (what is accepted), for the messages of {@link normalizeOptions}. */
+function expecting<T>(expected: string, accept: (text: string) => T | undefined): (text: string) => T {
+  return (text) => {
+    let value: T | undefined;
+    try {
+      value = accept(text);
+    } catch {
+      value = undefined;
     }
-    const limits = { ...SERVICE_RATE_LIMITS };
-    for (const op of RATE_LIMITED_OPERATIONS) {
-      limits[op] = positiveInteger(custom[op], `rateLimits.${op}`, SERVICE_RATE_LIMITS[op]);
-    }
-    for (const key of Object.keys(custom)) {
-      if (key !== 'windowMs' && !(RATE_LIMITED_OPERATIONS as readonly string[]).includes(key)) {
-        throw invalid(
-          `Unknown emulator option rateLimits.${key}; use windowMs or one of ${RATE_LIMITED_OPERATIONS.join(', ')}.`,
-        );
-      }
-    }
-    rateLimits = { windowMs: positiveInteger(custom.windowMs, 'rateLimits.windowMs', 30_000), limits };
-  }
-  const logger = options.logger === false ? () => {} : (options.logger ?? jsonLinesLogger);
-  if (typeof logger !== 'function') throw invalid('Emulator option logger must be a function or false.');
-  const clock = options.clock ?? Date.now;
-  if (typeof clock !== 'function')
-    throw invalid('Emulator option clock must be a function returning epoch ms.');
-  return {
-    port,
-    host,
-    dataDir: resolveDataDir(options.dataDir),
-    databaseUrl,
-    databaseSchema,
-    tls: options.tls ?? true,
-    rateLimits,
-    logger,
-    logRequests: options.logger !== false,
-    clock,
-    maxBodyBytes: positiveInteger(options.maxBodyBytes, 'maxBodyBytes', 64 * 1024),
-    maxClockSkewMs: positiveInteger(options.maxClockSkewMs, 'maxClockSkewMs', 5 * 60 * 1000),
-    bearerTokens: options.bearerTokens ?? false,
-    trustedIssuers: normalizeTrustedIssuers(options.trustedIssuers),
+    if (value === undefined) throw new Error(expected);
+    return value;
   };
+}
+
+const integer = (min: number, max: number, expected: string) =>
+  expecting(expected, (text) => parsers.integer(min, max)(text));
+
+const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Every start option of the emulator: flag, environment variable, default and parser. */
+export const EMULATOR_OPTIONS: OptionTable<EmulatorStartOptions> = {
+  port: {
+    description: 'TCP port; 0 picks any free port (read it from emulator.json).',
+    kind: 'number',
+    flag: 'port',
+    env: 'EMULATOR_PORT',
+    default: 8443,
+    placeholder: '<port>',
+    parse: integer(0, 65_535, 'an integer from 0 to 65535 (0 picks a free port)'),
+  },
+  host: {
+    description:
+      'Interface to listen on; 0.0.0.0 or :: listens everywhere (the endpoint then names 127.0.0.1).',
+    kind: 'string',
+    flag: 'host',
+    env: 'EMULATOR_HOST',
+    default: '127.0.0.1',
+    placeholder: '<address>',
+    parse: expecting('a host name or IP address such as 127.0.0.1', (text) =>
+      text.trim() !== '' && !/[\s/]/.test(text) ? text : undefined,
+    ),
+  },
+  dataDir: {
+    description:
+      'Folder for the SQLite database, the TLS material, emulator.json and the lock (one emulator per folder).',
+    kind: 'string',
+    flag: 'data-dir',
+    env: ENV.dataDir,
+    default: DEFAULT_DATA_DIR,
+    placeholder: '<folder>',
+    parse: expecting('a non-empty folder path', (text) => (text.trim() === '' ? undefined : text)),
+  },
+  databaseUrl: {
+    description: 'PostgreSQL instead of SQLite, for several instances sharing one state.',
+    kind: 'string',
+    flag: 'database-url',
+    env: 'EMULATOR_DATABASE_URL',
+    defaultText: 'SQLite in the data folder',
+    placeholder: '<postgres://...>',
+    secret: true,
+    parse: expecting('a postgres:// or postgresql:// URL', (text) =>
+      /^postgres(ql)?:\/\//i.test(text.trim()) ? text.trim() : undefined,
+    ),
+  },
+  databaseSchema: {
+    description: 'PostgreSQL schema of the tables (created when missing).',
+    kind: 'string',
+    flag: 'database-schema',
+    env: 'EMULATOR_DATABASE_SCHEMA',
+    default: 'acs_emulator',
+    placeholder: '<name>',
+    parse: expecting('a lower-case SQL identifier (letters, digits, _)', (text) =>
+      SCHEMA.test(text) ? text : undefined,
+    ),
+  },
+  tls: {
+    description:
+      'HTTPS with the local CA; --no-tls serves plain HTTP (the JS SDK then needs allowInsecureConnection, the Python SDK cannot connect).',
+    kind: 'boolean',
+    flag: 'tls',
+    env: 'EMULATOR_TLS',
+    default: true,
+    parse: expecting('true or false', parsers.boolean()),
+  },
+  rateLimits: {
+    description:
+      "The service's per-30-second limits (429 beyond them); --no-rate-limits turns them off. From code also { windowMs?, create?, createWithToken?, delete?, issue?, revoke?, exchangeTeamsToken? } (unset ones keep the service's).",
+    kind: 'boolean',
+    flag: 'rate-limits',
+    env: 'EMULATOR_RATE_LIMITS',
+    default: true,
+    parse: expecting('true, false or an object of per-operation limits', parsers.boolean()),
+  },
+  workers: {
+    description: 'Processes serving the one port and data folder: 1 is one process, 0 one per CPU core.',
+    kind: 'number',
+    flag: 'workers',
+    env: 'EMULATOR_WORKERS',
+    default: 1,
+    placeholder: '<n>',
+    parse: integer(0, 256, 'an integer from 0 to 256 (0: one per CPU core)'),
+  },
+  bearerTokens: {
+    description:
+      "Also accept any unexpired Entra bearer token for https://communication.azure.com WITHOUT verifying its signature or a grant (like Azurite's --oauth basic), for a stub TokenCredential. Verified bearer tokens work without it.",
+    kind: 'boolean',
+    flag: 'bearer-tokens',
+    env: 'EMULATOR_BEARER_TOKENS',
+    default: false,
+    parse: expecting('true or false', parsers.boolean()),
+  },
+  trustedIssuers: {
+    description:
+      "Entra issuers (the tokens' iss) trusted besides the local one, for bearer requests and the Teams exchange; keys come from their OpenID discovery document. From code also { issuer, jwksUrl } or { issuer, jwks }.",
+    kind: 'list',
+    flag: 'trust-issuer',
+    env: 'EMULATOR_TRUSTED_ISSUERS',
+    default: [],
+    defaultText: 'the local issuer only',
+    placeholder: '<issuer URL...>',
+    parse: expecting('issuer URLs (http or https), separated by commas', (text) =>
+      parsers
+        .list(parsers.url())(text)
+        .map((issuer) => ({ issuer })),
+    ),
+  },
+  maxBodyBytes: {
+    description: 'Largest accepted request body in bytes; larger bodies answer 413.',
+    kind: 'number',
+    flag: 'max-body-bytes',
+    env: 'EMULATOR_MAX_BODY_BYTES',
+    default: 65_536,
+    placeholder: '<bytes>',
+    parse: integer(1, 2 ** 31 - 1, 'a positive integer'),
+  },
+  maxClockSkewMs: {
+    description:
+      'Accepted distance between x-ms-date (and Entra token times) and the clock, in milliseconds.',
+    kind: 'number',
+    flag: 'max-clock-skew-ms',
+    env: 'EMULATOR_MAX_CLOCK_SKEW_MS',
+    default: 300_000,
+    placeholder: '<ms>',
+    parse: integer(1, 2 ** 31 - 1, 'a positive integer'),
+  },
+  logger: {
+    description:
+      'The request and lifecycle log: json writes JSON lines on stdout, none silences it. From code also a function receiving each entry, or false.',
+    kind: 'string',
+    flag: 'log',
+    env: 'EMULATOR_LOG',
+    default: jsonLinesLogger,
+    defaultText: '`json`',
+    choices: ['json', 'none'],
+    placeholder: '<format>',
+    parse: expecting('json, none, a function or false', (text): EmulatorLogger | false | undefined => {
+      const value = text.trim().toLowerCase();
+      if (value === 'json') return jsonLinesLogger;
+      return value === 'none' || value === 'false' ? false : undefined;
+    }),
+  },
+  now: {
+    description:
+      'The clock in epoch milliseconds, to drive time in tests (token times, expiry, rate windows, x-ms-date).',
+    kind: 'string',
+    default: Date.now,
+    defaultText: '`Date.now`',
+    parse: expecting<() => number>('a function returning epoch milliseconds', () => undefined),
+  },
+};
+
+function shownValue(value: unknown): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/**
+ * Resolves the table's options as a program gives them (no environment): the value given, else the default, each
+ * through its parser. A failure names the option as code spells it: `Emulator option port must be ...; got 70000.`
+ */
+export function resolveEmulatorOptions(options: EmulatorStartOptions): Partial<EmulatorStartOptions> {
+  try {
+    return resolveOptions(EMULATOR_OPTIONS, options);
+  } catch (e) {
+    if (!(e instanceof AcsIdentityError) || e.code !== 'INVALID_OPTIONS') throw e;
+    const key = (e.target ?? '') as keyof EmulatorStartOptions;
+    const definition = EMULATOR_OPTIONS[key];
+    const expected = e.cause instanceof Error ? e.cause.message : 'a valid value';
+    const got = definition?.secret ? '' : `; got ${shownValue(options[key])}`;
+    throw invalidOptions(`Emulator option ${String(key)} must be ${expected}${got}.`, e);
+  }
+}
+
+function normalizeRateLimits(value: boolean | RateLimitOptions | undefined): NormalizedRateLimits | false {
+  if (value === false) return false;
+  const custom: RateLimitOptions = value === true || value === undefined ? {} : value;
+  if (typeof custom !== 'object' || custom === null || Array.isArray(custom)) {
+    throw invalidOptions(
+      'Emulator option rateLimits must be true, false or an object of per-operation limits.',
+    );
+  }
+  const positive = (v: unknown, name: string, fallback: number): number => {
+    if (v === undefined) return fallback;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
+      throw invalidOptions(`Emulator option ${name} must be a positive integer; got ${shownValue(v)}.`);
+    }
+    return v;
+  };
+  for (const key of Object.keys(custom)) {
+    if (key !== 'windowMs' && !(RATE_LIMITED_OPERATIONS as readonly string[]).includes(key)) {
+      throw invalidOptions(
+        `Unknown emulator option rateLimits.${key}; use windowMs or one of ${RATE_LIMITED_OPERATIONS.join(', ')}.`,
+      );
+    }
+  }
+  const limits = { ...SERVICE_RATE_LIMITS };
+  for (const op of RATE_LIMITED_OPERATIONS) {
+    limits[op] = positive(custom[op], `rateLimits.${op}`, SERVICE_RATE_LIMITS[op]);
+  }
+  return { windowMs: positive(custom.windowMs, 'rateLimits.windowMs', 30_000), limits };
 }
 
 function normalizeTrustedIssuers(value: unknown): readonly TrustedIssuer[] {
   if (value === undefined) return [];
   if (!Array.isArray(value))
-    throw invalid('Emulator option trustedIssuers must be an array of { issuer, jwksUrl | jwks }.');
+    throw invalidOptions('Emulator option trustedIssuers must be an array of { issuer, jwksUrl | jwks }.');
   return value.map((t: unknown, i) => {
     const v = (t ?? {}) as Partial<TrustedIssuer>;
     if (typeof v.issuer !== 'string' || !/^https?:\/\//.test(v.issuer)) {
-      throw invalid(
+      throw invalidOptions(
         `Emulator option trustedIssuers[${i}].issuer must be the issuer URL (the tokens' iss claim).`,
       );
     }
     const hasUrl = typeof v.jwksUrl === 'string' && /^https?:\/\//.test(v.jwksUrl);
     const hasSet = typeof v.jwks === 'object' && v.jwks !== null && Array.isArray(v.jwks.keys);
     if (v.jwksUrl !== undefined && !hasUrl) {
-      throw invalid(`Emulator option trustedIssuers[${i}].jwksUrl must be an http(s) URL.`);
+      throw invalidOptions(`Emulator option trustedIssuers[${i}].jwksUrl must be an http(s) URL.`);
     }
     if (v.jwks !== undefined && !hasSet) {
-      throw invalid(`Emulator option trustedIssuers[${i}].jwks must be a key set ({ keys: [...] }).`);
+      throw invalidOptions(`Emulator option trustedIssuers[${i}].jwks must be a key set ({ keys: [...] }).`);
     }
     return {
       issuer: v.issuer,
@@ -224,4 +352,42 @@ function normalizeTrustedIssuers(value: unknown): readonly TrustedIssuer[] {
       ...(hasSet && v.jwks ? { jwks: v.jwks } : {}),
     };
   });
+}
+
+/**
+ * Resolves defaults and validates every option, throwing an `INVALID_OPTIONS` error that says what to fix. The one
+ * place where options are checked: the table's parsers first, then what involves objects or several values.
+ */
+export function normalizeOptions(options: EmulatorOptions = {}): NormalizedOptions {
+  const o = resolveEmulatorOptions(options);
+  /** A value the table gives a default for (so it is always there once resolved). */
+  const value = <K extends keyof EmulatorStartOptions>(key: K): NonNullable<EmulatorStartOptions[K]> => {
+    const v = o[key];
+    if (v === undefined || v === null) throw invalidOptions(`Emulator option ${String(key)} has no value.`);
+    return v;
+  };
+  const logger = value('logger');
+  const now = value('now');
+  if (logger !== false && typeof logger !== 'function') {
+    throw invalidOptions('Emulator option logger must be a function or false.');
+  }
+  if (typeof now !== 'function') {
+    throw invalidOptions('Emulator option now must be a function returning epoch milliseconds.');
+  }
+  return {
+    port: value('port'),
+    host: value('host'),
+    dataDir: resolveDataDir(value('dataDir')),
+    databaseUrl: o.databaseUrl,
+    databaseSchema: value('databaseSchema'),
+    tls: value('tls'),
+    rateLimits: normalizeRateLimits(value('rateLimits')),
+    logger: logger === false ? () => {} : logger,
+    logRequests: logger !== false,
+    now,
+    maxBodyBytes: value('maxBodyBytes'),
+    maxClockSkewMs: value('maxClockSkewMs'),
+    bearerTokens: value('bearerTokens'),
+    trustedIssuers: normalizeTrustedIssuers(value('trustedIssuers')),
+  };
 }

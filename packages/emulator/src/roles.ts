@@ -76,9 +76,9 @@ export function mintEntraToken(
   options: MintEntraTokenOptions,
   request: EntraTokenRequest,
 ): Promise<MintedEntraToken & { issuer: string }> {
-  return withState(options, async (store, now) => {
+  return withState(options, async (store, now, dataDir) => {
     const issuer = await EntraIssuer.load(store, now);
-    const running = readEmulatorInfo(options.dataDir ?? '.acs-identity');
+    const running = readEmulatorInfo(dataDir);
     let endpoint = options.endpoint ?? running?.endpoint ?? 'https://127.0.0.1:8443/';
     if (!endpoint.endsWith('/')) endpoint = `${endpoint}/`;
     const minted = issuer.mint(request, endpoint, now);

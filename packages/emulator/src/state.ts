@@ -1,7 +1,7 @@
 import { createSeed } from './keyring.js';
 import { normalizeOptions } from './options.js';
 import type { Store } from './store.js';
-import { openStore } from './stores.js';
+import { openStore } from './store-open.js';
 
 /** Where an emulator keeps its state, for the functions that work on it without a running emulator. */
 export interface EmulatorStateOptions {
@@ -11,8 +11,8 @@ export interface EmulatorStateOptions {
   databaseUrl?: string;
   /** @default 'acs_emulator' */
   databaseSchema?: string;
-  /** @default Date.now */
-  clock?: () => number;
+  /** The clock in epoch milliseconds. @default Date.now */
+  now?: () => number;
 }
 
 /**
@@ -24,16 +24,16 @@ export async function withState<T>(
   fn: (store: Store, now: number, dataDir: string) => Promise<T>,
 ): Promise<T> {
   const o = normalizeOptions({
-    dataDir: options.dataDir ?? '.acs-identity',
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
     ...(options.databaseSchema === undefined ? {} : { databaseSchema: options.databaseSchema }),
-    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.now === undefined ? {} : { now: options.now }),
     logger: false,
   });
   const store = await openStore(o);
   try {
-    await store.initialize(() => createSeed(o.clock()));
-    return await fn(store, o.clock(), o.dataDir);
+    await store.initialize(() => createSeed(o.now()));
+    return await fn(store, o.now(), o.dataDir);
   } finally {
     await store.close();
   }

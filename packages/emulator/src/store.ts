@@ -58,7 +58,7 @@ export interface RoleGrantRecord {
 
 /**
  * Persistence of one emulated resource. Every method resolves only after the write is durable (acknowledged writes
- * survive a crash). Implementations: SQLite (`sqlite-store.ts`) and PostgreSQL (`postgres-store.ts`).
+ * survive a crash). Implementations: `store-sqlite.ts` and `store-postgres.ts` (shared SQL in `store-sql.ts`); `store-open.ts` opens the configured one.
  */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';

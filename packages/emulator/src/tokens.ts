@@ -1,5 +1,5 @@
-import { sign, verify } from 'node:crypto';
-import { decodeAccessToken } from '@acs-identity/core';
+import { type KeyObject, sign } from 'node:crypto';
+import { compactVerify, decodeJwt, decodeProtectedHeader } from 'jose';
 import type { Keyring, TokenSigner } from './keyring.js';
 import type { IdentityRecord } from './store.js';
 
@@ -92,30 +92,33 @@ export interface TokenVerdict {
 export interface DecodedToken {
   header: { alg?: unknown; kid?: unknown };
   claims: Partial<Record<keyof TokenClaims, unknown>>;
-  signingInput: string;
-  signature: Buffer;
 }
 
 /**
- * Parses a compact JWS without verifying it (header and claims through `@acs-identity/core`'s `decodeAccessToken`,
- * which also requires a numeric `exp`), keeping the signed bytes and the signature for verification; `undefined`
- * when it is not one.
+ * Reads a compact JWS without verifying it (jose's `decodeProtectedHeader` and `decodeJwt`); `undefined` when it is
+ * not a JWT with a JSON object header and payload.
  */
 export function decodeToken(token: unknown): DecodedToken | undefined {
   if (typeof token !== 'string') return undefined;
-  let decoded: ReturnType<typeof decodeAccessToken>;
   try {
-    decoded = decodeAccessToken(token);
+    const trimmed = token.trim();
+    return {
+      header: decodeProtectedHeader(trimmed),
+      claims: decodeJwt(trimmed) as DecodedToken['claims'],
+    };
   } catch {
     return undefined;
   }
-  const [h, c, s] = token.trim().split('.') as [string, string, string];
-  return {
-    header: decoded.header,
-    claims: decoded.claims as DecodedToken['claims'],
-    signingInput: `${h}.${c}`,
-    signature: Buffer.from(s, 'base64url'),
-  };
+}
+
+/** Whether the token's signature verifies with `key` (jose's `compactVerify`, RS256 only). */
+async function signatureVerifies(token: string, key: KeyObject): Promise<boolean> {
+  try {
+    await compactVerify(token.trim(), key, { algorithms: ['RS256'] });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -144,7 +147,7 @@ export async function verifyToken(
     decoded.header.alg === 'RS256' && typeof kid === 'string'
       ? await keyring.verificationKey(kid)
       : undefined;
-  if (!key || !verify('sha256', Buffer.from(decoded.signingInput), key.publicKey, decoded.signature)) {
+  if (!key || !(await signatureVerifies(token as string, key.publicKey))) {
     return { valid: false, reason: 'bad-signature' };
   }
   if (exp * 1000 <= now) return { valid: false, reason: 'expired', ...base };

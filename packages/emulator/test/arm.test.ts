@@ -18,7 +18,10 @@ const name = 'acs-emulated';
 const uami = `/subscriptions/${subscriptionId}/resourceGroups/${group}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/acs-uami`;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-function armClient(audience = 'https://management.azure.com'): CommunicationServiceManagementClient {
+function armClient(
+  audience = 'https://management.azure.com',
+  subscription = subscriptionId,
+): CommunicationServiceManagementClient {
   const credential: TokenCredential = {
     getToken: async () => ({
       token: t.emulator.mintEntraToken({ principal: randomUUID(), audience }).token,
@@ -26,7 +29,7 @@ function armClient(audience = 'https://management.azure.com'): CommunicationServ
     }),
   };
   const host = t.info.endpoint.replace(/\/$/, '');
-  return new CommunicationServiceManagementClient(credential, subscriptionId, {
+  return new CommunicationServiceManagementClient(credential, subscription, {
     endpoint: host,
     $host: host,
     credentialScopes: ['https://management.azure.com/.default'],
@@ -78,6 +81,34 @@ describe('resource managed identities through @azure/arm-communication', () => {
     const none = await client.communicationServices.update(group, name, { identity: { type: 'None' } });
     expect(none.identity).toEqual({ type: 'None' });
     expect((await client.communicationServices.get(group, name)).identity).toEqual({ type: 'None' });
+  });
+
+  it('answers 404 ResourceNotFound at any other address once a PUT or PATCH named the resource', async () => {
+    const client = armClient();
+    await client.communicationServices.update(group, name, { tags: { env: 'dev' } }); // names it (if not yet)
+    const notFound = { statusCode: 404, code: 'ResourceNotFound' };
+    for (const [g, n] of [
+      [group, 'acs-emulatd'],
+      ['rg-other', name],
+    ] as const) {
+      await expect(client.communicationServices.get(g, n)).rejects.toMatchObject(notFound);
+      await expect(
+        client.communicationServices.update(g, n, { identity: { type: 'SystemAssigned' } }),
+      ).rejects.toMatchObject(notFound);
+    }
+    await expect(
+      armClient(undefined, randomUUID()).communicationServices.get(group, name),
+    ).rejects.toMatchObject(notFound);
+    const typo = await client.communicationServices.get(group, 'acs-emulatd').catch((e: Error) => e.message);
+    expect(typo).toContain(
+      "The Resource 'Microsoft.Communication/communicationServices/acs-emulatd' under resource group 'rg-acs' was not found.",
+    );
+    // ARM names ignore case; a second resource cannot be created next to the one the emulator serves.
+    const upper = await client.communicationServices.get(group.toUpperCase(), name.toUpperCase());
+    expect(upper.immutableResourceId).toBe(t.info.resourceId);
+    await expect(
+      client.communicationServices.beginCreateOrUpdateAndWait(group, 'acs-second', { location: 'global' }),
+    ).rejects.toMatchObject({ statusCode: 409, code: 'Conflict' });
   });
 
   it('answers 400 to an unknown identity type and to UserAssigned without identities', async () => {

@@ -33,7 +33,7 @@ const answers: Answer[] = [];
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'acs-emulator-bad-input-'));
-  emulator = await startEmulator({ dataDir, logger: (e) => logs.push(e), rateLimits: false });
+  emulator = await startEmulator({ port: 0, dataDir, logger: (e) => logs.push(e), rateLimits: false });
   t = { info: emulator.info, ca: await readFile(emulator.info.caCertFile ?? '', 'utf8') };
   resourceId = emulator.info.resourceId;
   userId = (await createIdentity(t)).id;

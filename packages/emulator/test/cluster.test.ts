@@ -135,6 +135,7 @@ beforeAll(async () => {
   dir = await tempDir('acs-emulator-cluster-');
   emulatorCluster = await startEmulatorCluster({
     workers: 2,
+    port: 0,
     dataDir: dir.path,
     rateLimits: false,
     handleSignals: false,
@@ -222,9 +223,7 @@ describe('the emulator on several processes (startEmulatorCluster)', () => {
     const attempts = [
       startEmulatorCluster({ workers: 0, dataDir: dir.path }),
       startEmulatorCluster({ workers: 1.5, dataDir: dir.path }),
-      startEmulatorCluster({ dataDir: dir.path, clock: () => 0 } as Parameters<
-        typeof startEmulatorCluster
-      >[0]),
+      startEmulatorCluster({ dataDir: dir.path, now: () => 0 } as Parameters<typeof startEmulatorCluster>[0]),
       startEmulatorCluster({ dataDir: dir.path, port: -1 }),
     ];
     for (const attempt of attempts) {
@@ -247,8 +246,8 @@ describe('the emulator on several processes (startEmulatorCluster)', () => {
         logger: false,
         handleSignals: false,
       }).catch((e: unknown) => e);
-      expect(isEmulatorError(error) && error.code).toBe('INVALID_OPTIONS');
-      expect((error as Error).message).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+      expect(isEmulatorError(error) && error.code).toBe('PORT_IN_USE');
+      expect((error as Error).message).toContain(`Port ${port} on 127.0.0.1 is in use`);
       expect(existsSync(join(busyDir.path, 'emulator.json'))).toBe(false);
       expect(process.listenerCount('SIGTERM')).toBe(signalListeners);
     } finally {
@@ -276,7 +275,7 @@ describe('a cluster primary receiving a signal', () => {
       try {
         const script = `
         const { startEmulatorCluster } = await import(${JSON.stringify(CLUSTER_JS)});
-        const c = await startEmulatorCluster({ workers: 2, dataDir: process.argv[1], logger: false });
+        const c = await startEmulatorCluster({ workers: 2, port: 0, dataDir: process.argv[1], logger: false });
         process.stdout.write(JSON.stringify({ workers: c.workerPids }) + '\\n');`;
         const started = spawn(process.execPath, ['--input-type=module', '-e', script, signalDir.path], {
           stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,7 +6,7 @@ import { PACKAGE_DIR, startTestEmulator, type TestEmulator, verify } from './sup
 const run = promisify(execFile);
 let t: TestEmulator;
 beforeAll(async () => {
-  t = await startTestEmulator({ clock: Date.now });
+  t = await startTestEmulator({ now: Date.now });
 });
 afterAll(async () => {
   await t?.close();

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PostgresStore } from '../src/postgres-store.js';
-import { SqliteStore } from '../src/sqlite-store.js';
 import type { Store } from '../src/store.js';
+import { createPostgresStore } from '../src/store-postgres.js';
+import { createSqliteStore } from '../src/store-sqlite.js';
 import { dropSchema, sdkClient, spawnEmulator, tempDir, testDatabaseUrl, uniqueSchema } from './support.js';
 
 const url = testDatabaseUrl();
@@ -58,7 +58,7 @@ describe('kill -9 of an emulator process in the middle of writes', () => {
     try {
       const acked = await writeUntilKilled([], dir.path, 60);
       expect(acked.created.length).toBeGreaterThanOrEqual(60);
-      await expectAllPresent(new SqliteStore(join(dir.path, 'emulator.sqlite')), acked);
+      await expectAllPresent(createSqliteStore(join(dir.path, 'emulator.sqlite')), acked);
       const again = await spawnEmulator(dir.path);
       try {
         const last = acked.created.at(-1) ?? '';
@@ -85,7 +85,7 @@ describe('kill -9 of an emulator process in the middle of writes', () => {
         dir.path,
         60,
       );
-      await expectAllPresent(await PostgresStore.connect(databaseUrl, schema), acked);
+      await expectAllPresent(await createPostgresStore(databaseUrl, schema), acked);
     } finally {
       await dropSchema(databaseUrl, schema);
       await dir.remove();

@@ -1,11 +1,14 @@
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { spawnNodeScript } from '@acs-identity/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEmulatorInfo } from '../src/index.js';
 import { decodeToken } from '../src/tokens.js';
 import {
   type ChildEmulator,
+  MAIN_JS,
   PACKAGE_DIR,
   pythonAzure,
   rawRequest,
@@ -136,6 +139,62 @@ describe('the emulator as a child process', () => {
       expect(await child.stop('SIGTERM')).toBe(0);
       expect(readEmulatorInfo(own.path)).toBeUndefined();
     } finally {
+      await own.remove();
+    }
+  });
+});
+
+describe('the bin takes its options from EMULATOR_OPTIONS', () => {
+  /** Runs the bin to its end: exit code and stderr. */
+  async function runToExit(args: string[]): Promise<{ code: number; stderr: string }> {
+    try {
+      const { stderr } = await run(process.execPath, [MAIN_JS, ...args]);
+      return { code: 0, stderr };
+    } catch (e) {
+      const failed = e as { code: number; stderr: string };
+      return { code: failed.code, stderr: failed.stderr };
+    }
+  }
+
+  it('takes its port and data folder from the environment when no flag gives them', async () => {
+    const own = await tempDir();
+    try {
+      const child = await spawnNodeScript(MAIN_JS, ['--log', 'none'], {
+        name: 'emulator',
+        env: { ...process.env, EMULATOR_PORT: '0', ACS_IDENTITY_DATA_DIR: own.path },
+        ready: (out) => (out.includes('"msg":"listening"') ? true : undefined),
+      });
+      const info = readEmulatorInfo(own.path);
+      expect(info?.pid).toBe(child.child.pid);
+      expect(info?.port).not.toBe(8443);
+      expect(await child.stop('SIGTERM')).toBe(0);
+    } finally {
+      await own.remove();
+    }
+  });
+
+  it('exits 2 naming the flag and what it accepts, and 1 naming a taken port', async () => {
+    const bad = await runToExit(['--port', 'eighty']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(
+      '--port: "eighty" is not valid; expected an integer from 0 to 65535 (0 picks a free port).',
+    );
+    const unknown = await runToExit(['--http']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Usage: acs-identity-emulator [options]');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as { port: number };
+    const own = await tempDir();
+    try {
+      const taken = await runToExit(['--port', String(port), '--data-dir', own.path, '--log', 'none']);
+      expect(taken.code).toBe(1);
+      expect(taken.stderr).toContain(
+        `Port ${port} on 127.0.0.1 is in use, so the emulator cannot listen there.`,
+      );
+      expect(readEmulatorInfo(own.path)).toBeUndefined();
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
       await own.remove();
     }
   });

@@ -8,7 +8,7 @@ import { PACKAGE_DIR, pythonAzure, startTestEmulator, type TestEmulator } from '
 const run = promisify(execFile);
 let t: TestEmulator;
 beforeAll(async () => {
-  t = await startTestEmulator({ clock: Date.now });
+  t = await startTestEmulator({ now: Date.now });
 });
 afterAll(async () => {
   await t?.close();

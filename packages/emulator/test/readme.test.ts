@@ -1,10 +1,17 @@
 // The README's code samples, run as written (only the data folder differs: a temporary one).
 import { readFile } from 'node:fs/promises';
-import { readEmulatorInfo, startEmulator } from '@acs-identity/emulator';
+import { join } from 'node:path';
+import { optionsMarkdownTable } from '@acs-identity/core';
+import {
+  EMULATOR_OPTIONS,
+  readEmulatorInfo,
+  SERVICE_ERROR_STATUS,
+  startEmulator,
+} from '@acs-identity/emulator';
 import { CommunicationServiceManagementClient } from '@azure/arm-communication';
 import { CommunicationIdentityClient } from '@azure/communication-identity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawRequest, tempDir } from './support.js';
+import { PACKAGE_DIR, rawRequest, tempDir } from './support.js';
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => {
@@ -14,9 +21,57 @@ afterAll(async () => {
   await dir?.remove();
 });
 
+/** The README's text between `<!-- name:start ... -->` and `<!-- name:end -->`. */
+async function generatedSection(name: string): Promise<string> {
+  const readme = await readFile(join(PACKAGE_DIR, 'README.md'), 'utf8');
+  const found = new RegExp(`<!-- ${name}:start[^>]*-->\\n([\\s\\S]*?)\\n<!-- ${name}:end -->`).exec(readme);
+  if (!found?.[1]) throw new Error(`README.md has no ${name} section`);
+  return found[1];
+}
+
+/** A Markdown table with its cells trimmed (the README is formatted by Biome, which pads them). */
+function cells(table: string): string[] {
+  return table
+    .trim()
+    .split('\n')
+    .map((line) =>
+      line
+        .split(/(?<!\\)\|/)
+        .map((cell) => cell.trim())
+        .map((cell) => (/^:?-+:?$/.test(cell) ? '---' : cell))
+        .join('|'),
+    );
+}
+
+/** Every wire error code by HTTP status, as the README lists them. */
+function errorsMarkdownTable(): string {
+  const byStatus = new Map<number, string[]>();
+  for (const [code, status] of Object.entries(SERVICE_ERROR_STATUS)) {
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  const rows = [...byStatus].sort(([a], [b]) => a - b);
+  return [
+    '| Status | Codes |',
+    '|---|---|',
+    ...rows.map(([status, codes]) => `| ${status} | ${codes.map((c) => `\`${c}\``).join(', ')} |`),
+  ].join('\n');
+}
+
+describe('README tables', () => {
+  it('lists every start option as EMULATOR_OPTIONS declares it', async () => {
+    expect(cells(await generatedSection('options'))).toEqual(
+      cells(optionsMarkdownTable(EMULATOR_OPTIONS, { keys: true })),
+    );
+  });
+
+  it('lists every wire error code with its status as SERVICE_ERROR_STATUS declares it', async () => {
+    expect(cells(await generatedSection('errors'))).toEqual(cells(errorsMarkdownTable()));
+  });
+});
+
 describe('README samples', () => {
   it('start, create a user with a token, revoke, verify, discover', async () => {
-    const emulator = await startEmulator({ dataDir: dir.path, logger: false });
+    const emulator = await startEmulator({ port: 0, dataDir: dir.path, logger: false });
     try {
       const { connectionString, caCertFile, verifyTokenUrl } = emulator.info;
       const ca = await readFile(caCertFile ?? '', 'utf8');
@@ -41,7 +96,7 @@ describe('README samples', () => {
   });
 
   it('Entra ID: the Teams user token exchange', async () => {
-    const emulator = await startEmulator({ dataDir: dir.path, logger: false });
+    const emulator = await startEmulator({ port: 0, dataDir: dir.path, logger: false });
     const ca = await readFile(emulator.info.caCertFile ?? '', 'utf8');
     const client = new CommunicationIdentityClient(emulator.info.connectionString, { tlsOptions: { ca } });
     const appId = '0bd1f6a4-4d6f-4f0b-9a5e-1d4b3b6c1e11';
@@ -60,7 +115,7 @@ describe('README samples', () => {
   });
 
   it('Entra ID: bearer authentication for a granted principal', async () => {
-    const emulator = await startEmulator({ dataDir: dir.path, logger: false });
+    const emulator = await startEmulator({ port: 0, dataDir: dir.path, logger: false });
     const principal = '3d5e2c1b-7a4f-4e2d-9c8b-1a2b3c4d5e6f';
     await emulator.assignRole(principal);
     const credential = {
@@ -79,7 +134,7 @@ describe('README samples', () => {
   });
 
   it("Entra ID: the resource's managed identities through @azure/arm-communication", async () => {
-    const emulator = await startEmulator({ dataDir: dir.path, logger: false });
+    const emulator = await startEmulator({ port: 0, dataDir: dir.path, logger: false });
     const ca = await readFile(emulator.info.caCertFile ?? '', 'utf8');
     const credential = {
       getToken: async () => {

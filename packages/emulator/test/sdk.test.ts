@@ -81,9 +81,26 @@ describe('the real @azure/communication-identity SDK against the emulator over H
     expect(await verify(t, token)).toMatchObject({ valid: false, reason: 'identity-deleted' });
     const e = await restError(client.getToken(user, ['chat']));
     expect([e.statusCode, e.code]).toEqual([404, 'IdentityNotFound']);
+  });
+
+  it('answers deleting and revoking an already deleted user alike: both succeed, issuing still answers 404', async () => {
+    const client = sdkClient(t);
+    const { user, token } = await client.createUserAndToken(['chat']);
+    await client.deleteUser(user);
     await expect(client.deleteUser(user)).resolves.toBeUndefined();
-    const revoke = await restError(client.revokeTokens(user));
-    expect([revoke.statusCode, revoke.code]).toEqual([404, 'IdentityNotFound']);
+    await expect(client.revokeTokens(user)).resolves.toBeUndefined();
+    expect(await verify(t, token)).toMatchObject({ valid: false, reason: 'identity-deleted' });
+    const e = await restError(client.getToken(user, ['chat']));
+    expect([e.statusCode, e.code]).toEqual([404, 'IdentityNotFound']);
+  });
+
+  it('answers deleting and revoking a never-created id of this resource alike: 404 IdentityNotFound', async () => {
+    const client = sdkClient(t);
+    const never = { communicationUserId: `8:acs:${t.info.resourceId}_00000000-0000-4000-8000-000000000000` };
+    for (const attempt of [client.deleteUser(never), client.revokeTokens(never)]) {
+      const e = await restError(attempt);
+      expect([e.statusCode, e.code]).toEqual([404, 'IdentityNotFound']);
+    }
   });
 
   it('rejects an empty scope list with the service error', async () => {
@@ -243,7 +260,7 @@ describe('rate limits with the real SDK', () => {
     let offset = 0;
     const limited = await startTestEmulator({
       rateLimits: { create: 1, windowMs: 1000 },
-      clock: () => Date.now() - offset,
+      now: () => Date.now() - offset,
     });
     offset = Date.now() % 1000;
     try {

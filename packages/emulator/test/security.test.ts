@@ -41,7 +41,7 @@ beforeAll(async () => {
   emulator = await startEmulator({
     dataDir,
     logger: (e) => logs.push(e),
-    clock: () => clock.now,
+    now: () => clock.now,
     rateLimits: { windowMs: 30_000, issue: 5, revoke: 3 },
   });
   t = { info: emulator.info, ca: await readFile(emulator.info.caCertFile ?? '', 'utf8') };

@@ -34,8 +34,8 @@ describe('starting the emulator', () => {
     const { port } = blocker.address() as { port: number };
     try {
       const e = await failure(startEmulator({ dataDir: dir.path, port, logger: false }));
-      expect(e.code).toBe('INVALID_OPTIONS');
-      expect(e.message).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+      expect(e.code).toBe('PORT_IN_USE');
+      expect(e.message).toContain(`Port ${port} on 127.0.0.1 is in use`);
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }

@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isEmulatorError } from '../src/errors.js';
 import { createSeed } from '../src/keyring.js';
-import { PostgresStore } from '../src/postgres-store.js';
-import { SqliteStore } from '../src/sqlite-store.js';
 import type { SigningKeyRecord, Store, StoreSeed } from '../src/store.js';
+import { createPostgresStore } from '../src/store-postgres.js';
+import { createSqliteStore } from '../src/store-sqlite.js';
 import { dropSchema, tempDir, testDatabaseUrl, uniqueSchema } from './support.js';
 
 interface Backing {
@@ -169,13 +169,13 @@ function conformance(name: string, backing: () => Promise<Backing>): void {
 conformance('SQLite', async () => {
   const dir = await tempDir();
   const file = join(dir.path, 'emulator.sqlite');
-  return { open: async () => new SqliteStore(file), cleanup: () => dir.remove() };
+  return { open: async () => createSqliteStore(file), cleanup: () => dir.remove() };
 });
 
 const url = testDatabaseUrl();
 if (url) {
   conformance('PostgreSQL', async () => {
     const schema = uniqueSchema('conf');
-    return { open: () => PostgresStore.connect(url, schema), cleanup: () => dropSchema(url, schema) };
+    return { open: () => createPostgresStore(url, schema), cleanup: () => dropSchema(url, schema) };
   });
 }

@@ -31,9 +31,10 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
   const logs: EmulatorLogEntry[] = [];
   const clock = { now: Date.now() };
   const emulator = await startEmulator({
+    port: 0,
     dataDir: dir.path,
     logger: (e) => logs.push(e),
-    clock: () => clock.now,
+    now: () => clock.now,
     rateLimits: false,
     ...options,
   });

@@ -280,15 +280,18 @@ describe('the local Entra issuer', () => {
   });
 
   it('keeps its key and tenant across restarts of the same data folder', async () => {
-    const { startEmulator } = await import('../src/index.js');
-    const again = await startEmulator({
+    // A second emulator on the folder t holds (startEmulator would refuse it: one emulator per data folder).
+    const { createEmulator } = await import('../src/index.js');
+    const again = await createEmulator({
+      port: 0,
       dataDir: t.info.dataDir,
       logger: false,
       rateLimits: false,
-      clock: () => t.clock.now,
+      now: () => t.clock.now,
     });
     try {
-      expect(again.info.entraTenantId).toBe(t.info.entraTenantId);
+      const info = await again.listen();
+      expect(info.entraTenantId).toBe(t.info.entraTenantId);
       const token = again.mintEntraToken({ teamsUser: userId, appId }).token;
       await expect(
         sdkClient(t).getTokenForTeamsUser({

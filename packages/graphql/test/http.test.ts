@@ -119,7 +119,7 @@ describe('the back end', () => {
       rateLimits: { create: 1, windowMs: 60_000 },
       // Held at the start of the current minute: the emulator's windows are aligned to the clock, so the wait it asks
       // for is then the whole window, whenever the test runs.
-      clock: () => Math.floor(Date.now() / 60_000) * 60_000,
+      now: () => Math.floor(Date.now() / 60_000) * 60_000,
     });
     const gateway = await open({
       connectionString: strict.info.connectionString,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeOptions } from './options.js';
-import { RateLimiter } from './rate-limits.js';
+import { RateLimiter } from './rate-limit.js';
 
 describe('RateLimiter', () => {
   it('allows the budget per 30 s window, then answers how long to wait', () => {

@@ -13,89 +13,19 @@ import type {
   Store,
   StoreSeed,
 } from './store.js';
-
-/**
- * The tables of both stores, in SQL that SQLite and PostgreSQL both take: `prefix` qualifies the table names
- * (`acs_emulator.` for a PostgreSQL schema), `integer` is the type of the millisecond times.
- */
-export function tablesSql(prefix: string, integer: 'INTEGER' | 'BIGINT'): string {
-  return `
-CREATE TABLE IF NOT EXISTS ${prefix}emulator_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS ${prefix}access_keys (
-  name TEXT PRIMARY KEY, generation INTEGER NOT NULL, secret TEXT NOT NULL, kid TEXT NOT NULL,
-  updated_at_ms ${integer} NOT NULL);
-CREATE TABLE IF NOT EXISTS ${prefix}signing_keys (
-  kid TEXT PRIMARY KEY, x5t TEXT NOT NULL, access_key TEXT NOT NULL, generation INTEGER NOT NULL,
-  private_key_pem TEXT NOT NULL, certificate_pem TEXT NOT NULL, created_at_ms ${integer} NOT NULL,
-  retired_at_ms ${integer});
-CREATE TABLE IF NOT EXISTS ${prefix}identities (
-  id TEXT PRIMARY KEY, created_at_ms ${integer} NOT NULL, revoked_before_s ${integer}, deleted_at_ms ${integer});
-CREATE TABLE IF NOT EXISTS ${prefix}role_grants (
-  principal_id TEXT PRIMARY KEY, role TEXT NOT NULL, created_at_ms ${integer} NOT NULL);
-`;
-}
+import {
+  type AccessKeyRow,
+  type GrantRow,
+  type IdentityRow,
+  type SigningKeyRow,
+  tablesSql,
+  toAccessKey,
+  toGrant,
+  toIdentity,
+  toSigningKey,
+} from './store-sql.js';
 
 const SCHEMA = tablesSql('', 'INTEGER');
-
-interface AccessKeyRow {
-  name: AccessKeyName;
-  generation: number;
-  secret: string;
-  kid: string;
-  updated_at_ms: number;
-}
-interface SigningKeyRow {
-  kid: string;
-  x5t: string;
-  access_key: AccessKeyName;
-  generation: number;
-  private_key_pem: string;
-  certificate_pem: string;
-  created_at_ms: number;
-  retired_at_ms: number | null;
-}
-interface IdentityRow {
-  id: string;
-  created_at_ms: number;
-  revoked_before_s: number | null;
-  deleted_at_ms: number | null;
-}
-
-interface GrantRow {
-  principal_id: string;
-  role: string;
-  created_at_ms: number;
-}
-
-export const toGrant = (r: GrantRow): RoleGrantRecord => ({
-  principalId: r.principal_id,
-  role: r.role,
-  createdAtMs: Number(r.created_at_ms),
-});
-
-export const toAccessKey = (r: AccessKeyRow): AccessKeyRecord => ({
-  name: r.name,
-  generation: Number(r.generation),
-  secret: r.secret,
-  kid: r.kid,
-  updatedAtMs: Number(r.updated_at_ms),
-});
-export const toSigningKey = (r: SigningKeyRow): SigningKeyRecord => ({
-  kid: r.kid,
-  x5t: r.x5t,
-  accessKey: r.access_key,
-  generation: Number(r.generation),
-  privateKeyPem: r.private_key_pem,
-  certificatePem: r.certificate_pem,
-  createdAtMs: Number(r.created_at_ms),
-  retiredAtMs: r.retired_at_ms === null ? null : Number(r.retired_at_ms),
-});
-export const toIdentity = (r: IdentityRow): IdentityRecord => ({
-  id: r.id,
-  createdAtMs: Number(r.created_at_ms),
-  revokedBeforeSec: r.revoked_before_s === null ? null : Number(r.revoked_before_s),
-  deletedAtMs: r.deleted_at_ms === null ? null : Number(r.deleted_at_ms),
-});
 
 function storageError(action: string, e: unknown): EmulatorError {
   return new EmulatorError('STORAGE_FAILED', `SQLite store could not ${action}: ${(e as Error).message}`, {
@@ -108,7 +38,7 @@ function storageError(action: string, e: unknown): EmulatorError {
  * returns, so an acknowledged write survives a process kill and a power loss. Only identity writes (create, revoke,
  * delete) commit; token issuance reads only, so the fsync cost does not touch the hot path.
  */
-export class SqliteStore implements Store {
+class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly #db: Database.Database;
   readonly #stmts;
@@ -342,4 +272,9 @@ export class SqliteStore implements Store {
     if (this.#db.open) this.#db.close();
     return Promise.resolve();
   }
+}
+
+/** Opens (creating when missing) the SQLite store in `file`; `:memory:` for a private in-memory one. */
+export function createSqliteStore(file: string): Store {
+  return new SqliteStore(file);
 }

@@ -1,7 +1,6 @@
 import pg from 'pg';
 import { EmulatorError } from './errors.js';
 import type { AccessKeyName } from './hmac.js';
-import { tablesSql, toAccessKey, toGrant, toIdentity, toSigningKey } from './sqlite-store.js';
 import type {
   AccessKeyRecord,
   DeleteOutcome,
@@ -12,6 +11,17 @@ import type {
   Store,
   StoreSeed,
 } from './store.js';
+import {
+  type AccessKeyRow,
+  type GrantRow,
+  type IdentityRow,
+  type SigningKeyRow,
+  tablesSql,
+  toAccessKey,
+  toGrant,
+  toIdentity,
+  toSigningKey,
+} from './store-sql.js';
 
 function schemaSql(s: string): string {
   return `\nCREATE SCHEMA IF NOT EXISTS ${s};${tablesSql(`${s}.`, 'BIGINT')}`;
@@ -37,7 +47,7 @@ export function redactDatabaseUrl(url: string): string {
  * The shared store: several emulator instances pointed at one database agree on the resource, its keys, identities
  * and revocations. Every method commits before resolving (PostgreSQL's default synchronous_commit=on).
  */
-export class PostgresStore implements Store {
+class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   readonly #pool: pg.Pool;
   readonly #s: string;
@@ -150,26 +160,29 @@ export class PostgresStore implements Store {
   }
 
   async getAccessKeys(): Promise<AccessKeyRecord[]> {
-    const rows = await this.#query('read access keys', `SELECT * FROM ${this.#s}.access_keys ORDER BY name`);
-    return rows.map((r) => toAccessKey(r as Parameters<typeof toAccessKey>[0]));
+    const rows = await this.#query<AccessKeyRow>(
+      'read access keys',
+      `SELECT * FROM ${this.#s}.access_keys ORDER BY name`,
+    );
+    return rows.map(toAccessKey);
   }
 
   async getSigningKey(kid: string): Promise<SigningKeyRecord | undefined> {
-    const rows = await this.#query(
+    const rows = await this.#query<SigningKeyRow>(
       'read a signing key',
       `SELECT * FROM ${this.#s}.signing_keys WHERE kid = $1`,
       [kid],
     );
     const row = rows[0];
-    return row ? toSigningKey(row as Parameters<typeof toSigningKey>[0]) : undefined;
+    return row ? toSigningKey(row) : undefined;
   }
 
   async listActiveSigningKeys(): Promise<SigningKeyRecord[]> {
-    const rows = await this.#query(
+    const rows = await this.#query<SigningKeyRow>(
       'list signing keys',
       `SELECT * FROM ${this.#s}.signing_keys WHERE retired_at_ms IS NULL ORDER BY created_at_ms, kid`,
     );
-    return rows.map((r) => toSigningKey(r as Parameters<typeof toSigningKey>[0]));
+    return rows.map(toSigningKey);
   }
 
   async rotateAccessKey(
@@ -182,7 +195,7 @@ export class PostgresStore implements Store {
     try {
       return await this.#transaction(async (c) => {
         const current = (await c.query(`SELECT * FROM ${s}.access_keys WHERE name = $1 FOR UPDATE`, [name]))
-          .rows[0] as Parameters<typeof toAccessKey>[0] | undefined;
+          .rows[0] as AccessKeyRow | undefined;
         if (!current) throw new EmulatorError('STORAGE_FAILED', `Access key ${name} does not exist.`);
         const generation = Number(current.generation) + 1;
         await this.#insertSigningKey(c, { ...signingKey, accessKey: name, generation });
@@ -194,7 +207,7 @@ export class PostgresStore implements Store {
           `UPDATE ${s}.signing_keys SET retired_at_ms = $1 WHERE kid = $2 AND retired_at_ms IS NULL`,
           [atMs, current.kid],
         );
-        return toAccessKey(updated.rows[0] as Parameters<typeof toAccessKey>[0]);
+        return toAccessKey(updated.rows[0] as AccessKeyRow);
       });
     } catch (e) {
       throw storageError('rotate an access key', e);
@@ -211,22 +224,24 @@ export class PostgresStore implements Store {
   }
 
   async getIdentity(id: string): Promise<IdentityRecord | undefined> {
-    const rows = await this.#query('read an identity', `SELECT * FROM ${this.#s}.identities WHERE id = $1`, [
-      id,
-    ]);
+    const rows = await this.#query<IdentityRow>(
+      'read an identity',
+      `SELECT * FROM ${this.#s}.identities WHERE id = $1`,
+      [id],
+    );
     const row = rows[0];
-    return row ? toIdentity(row as Parameters<typeof toIdentity>[0]) : undefined;
+    return row ? toIdentity(row) : undefined;
   }
 
   async revokeTokens(id: string, revokedBeforeSec: number): Promise<IdentityRecord | undefined> {
-    const rows = await this.#query(
+    const rows = await this.#query<IdentityRow>(
       'revoke tokens',
       `UPDATE ${this.#s}.identities SET revoked_before_s = GREATEST(COALESCE(revoked_before_s, 0), $1)
        WHERE id = $2 AND deleted_at_ms IS NULL RETURNING *`,
       [revokedBeforeSec, id],
     );
     const row = rows[0];
-    return row ? toIdentity(row as Parameters<typeof toIdentity>[0]) : undefined;
+    return row ? toIdentity(row) : undefined;
   }
 
   async deleteIdentity(id: string, atMs: number): Promise<DeleteOutcome> {
@@ -267,21 +282,21 @@ export class PostgresStore implements Store {
   }
 
   async listGrants(): Promise<RoleGrantRecord[]> {
-    const rows = await this.#query(
+    const rows = await this.#query<GrantRow>(
       'list role grants',
       `SELECT * FROM ${this.#s}.role_grants ORDER BY created_at_ms, principal_id`,
     );
-    return rows.map((r) => toGrant(r as Parameters<typeof toGrant>[0]));
+    return rows.map(toGrant);
   }
 
   async getGrant(principalId: string): Promise<RoleGrantRecord | undefined> {
-    const rows = await this.#query(
+    const rows = await this.#query<GrantRow>(
       'read a role grant',
       `SELECT * FROM ${this.#s}.role_grants WHERE principal_id = $1`,
       [principalId],
     );
     const row = rows[0];
-    return row ? toGrant(row as Parameters<typeof toGrant>[0]) : undefined;
+    return row ? toGrant(row) : undefined;
   }
 
   async putGrant(grant: RoleGrantRecord): Promise<void> {
@@ -305,4 +320,9 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     await this.#pool.end().catch(() => {});
   }
+}
+
+/** Connects to PostgreSQL and prepares the schema's tables (under an advisory lock, so concurrent first starts agree). */
+export function createPostgresStore(url: string, schema: string): Promise<Store> {
+  return PostgresStore.connect(url, schema);
 }

@@ -1,0 +1,71 @@
+/**
+ * The service's per-resource request budgets (reference section 7): fixed windows per resource and operation. Counters
+ * live in this process: instances sharing a database each enforce the full budget.
+ */
+
+/** The operations the rate limiter counts, each with its own per-window budget. */
+export const RATE_LIMITED_OPERATIONS = [
+  'create',
+  'createWithToken',
+  'delete',
+  'issue',
+  'revoke',
+  'exchangeTeamsToken',
+] as const;
+export type RateLimitedOperation = (typeof RATE_LIMITED_OPERATIONS)[number];
+
+/** Per-resource request budgets per window; omitted operations keep the service's limits. */
+export interface RateLimitOptions extends Partial<Record<RateLimitedOperation, number>> {
+  /** Length of one fixed window in milliseconds. @default 30000 */
+  windowMs?: number;
+}
+
+/** The service's limits per 30 seconds (reference section 7). */
+export const SERVICE_RATE_LIMITS: Readonly<Record<RateLimitedOperation, number>> = {
+  create: 1000,
+  createWithToken: 1000,
+  delete: 500,
+  issue: 1000,
+  revoke: 500,
+  exchangeTeamsToken: 500,
+};
+
+export interface NormalizedRateLimits {
+  windowMs: number;
+  limits: Record<RateLimitedOperation, number>;
+}
+
+export type RateDecision = { allowed: true } | { allowed: false; retryAfterMs: number; limit: number };
+
+/** Fixed-window request budgets per resource and operation, counted in this process. */
+export class RateLimiter {
+  readonly #config: NormalizedRateLimits;
+  readonly #now: () => number;
+  readonly #windows = new Map<string, { start: number; count: number }>();
+
+  constructor(config: NormalizedRateLimits, now: () => number) {
+    this.#config = config;
+    this.#now = now;
+  }
+
+  get windowMs(): number {
+    return this.#config.windowMs;
+  }
+
+  take(resourceId: string, operation: RateLimitedOperation): RateDecision {
+    const now = this.#now();
+    const { windowMs } = this.#config;
+    const start = now - (now % windowMs);
+    const key = `${resourceId}\u0000${operation}`;
+    let window = this.#windows.get(key);
+    if (!window || window.start !== start) {
+      window = { start, count: 0 };
+      this.#windows.set(key, window);
+    }
+    const limit = this.#config.limits[operation];
+    if (window.count >= limit)
+      return { allowed: false, retryAfterMs: Math.max(1, start + windowMs - now), limit };
+    window.count += 1;
+    return { allowed: true };
+  }
+}

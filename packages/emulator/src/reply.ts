@@ -1,0 +1,67 @@
+/** Writing answers: JSON replies, the service-shaped error replies, and protocol errors on the raw socket. */
+import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Reply } from './context.js';
+import { isEmulatorError, type ServiceErrorReply } from './errors.js';
+import { errorBody, serviceErrors } from './service-errors.js';
+
+/** Writes a JSON response (or an empty one for 204). */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  if (res.headersSent) return;
+  const payload = status === 204 || body === undefined ? '' : JSON.stringify(body);
+  const out: Record<string, string | number> = { ...headers, 'content-length': Buffer.byteLength(payload) };
+  if (payload) out['content-type'] = 'application/json; charset=utf-8';
+  res.writeHead(status, out);
+  res.end(payload);
+}
+
+/** What went wrong with a request, for the error reply and the log. */
+export type Failure =
+  | { kind: 'rejected'; reply: ServiceErrorReply }
+  | { kind: 'store'; reply: ServiceErrorReply; message: string }
+  | { kind: 'unexpected'; reply: ServiceErrorReply; message: string };
+
+/** Classifies anything a request threw: a rejected request, a store failure (503) or a bug (500). */
+export function failureOf(e: unknown): Failure {
+  if (isEmulatorError(e) && e.reply) return { kind: 'rejected', reply: e.reply };
+  if (isEmulatorError(e) && e.code === 'STORAGE_FAILED') {
+    return { kind: 'store', reply: serviceErrors.storeUnavailable().reply, message: e.message };
+  }
+  return {
+    kind: 'unexpected',
+    reply: serviceErrors.unexpected().reply,
+    message: `unexpected failure: ${e instanceof Error ? e.message : String(e)}`,
+  };
+}
+
+/** The service-shaped error reply: `{"error":{...}}` with `x-ms-error-code` and the error's own headers. */
+export function errorReply(reply: ServiceErrorReply): Reply {
+  return {
+    status: reply.status,
+    body: errorBody(reply),
+    headers: { ...(reply.headers ?? {}), 'x-ms-error-code': reply.code },
+  };
+}
+
+/**
+ * Answers protocol-level errors (oversized headers, malformed request lines) with a JSON 4xx on the raw socket
+ * before Node's parser gives up on the connection.
+ */
+export function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable || err.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const tooBig = err.code === 'HPE_HEADER_OVERFLOW';
+  const { reply } = tooBig ? serviceErrors.headersTooLarge() : serviceErrors.notHttp();
+  const body = JSON.stringify(errorBody(reply));
+  const reason = tooBig ? 'Request Header Fields Too Large' : 'Bad Request';
+  socket.end(
+    `HTTP/1.1 ${reply.status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}

@@ -1,0 +1,187 @@
+/**
+ * The route table: every route the emulator serves, one row each (method, path, operation, authentication, the
+ * api-versions it exists at, body, rate-limit budget, handler). A new route is a new row; the pipeline
+ * (`pipeline.ts`) runs every request through the same stages.
+ */
+import { API_VERSIONS, apiVersionFeatures } from '@acs-identity/core';
+import { acsVersions } from './api-version.js';
+import type { ApiVersionPolicy, RouteDefinition } from './context.js';
+import { isGuid } from './entra.js';
+import { getArmResource, patchArmResource, putArmResource } from './handlers/arm.js';
+import { health, signingKeys, verifyToken } from './handlers/emulator-routes.js';
+import { entraDiscovery, entraJwks } from './handlers/entra-discovery.js';
+import {
+  createIdentity,
+  deleteIdentity,
+  issueAccessToken,
+  revokeAccessTokens,
+  wantsToken,
+} from './handlers/identities.js';
+import { MANAGED_IDENTITY_API_VERSION, managedIdentityToken } from './handlers/managed-identity.js';
+import { exchangeTeamsToken } from './handlers/teams-exchange.js';
+
+/** Paths of the emulator's own (unauthenticated) routes. */
+export const EMULATOR_ROUTES = {
+  verifyToken: '/emulator/verify-token',
+  jwks: '/emulator/jwks.json',
+  health: '/emulator/health',
+  /** The local Entra issuer's discovery document: `/entra/<tenant>/v2.0/.well-known/openid-configuration`. */
+  entraDiscovery: '/entra/{tenantId}/v2.0/.well-known/openid-configuration',
+  /** The local Entra issuer's JSON Web Key Set. */
+  entraJwks: '/entra/{tenantId}/discovery/v2.0/keys',
+  /** The App Service-protocol managed-identity endpoint (`IDENTITY_ENDPOINT`). */
+  managedIdentityToken: '/managed-identity/token',
+} as const;
+
+/** Every ACS Identity api-version (the identity operations exist at all of them). */
+const ALL = acsVersions(API_VERSIONS);
+/** The api-versions with the Teams user token exchange. */
+const TEAMS_EXCHANGE = acsVersions(API_VERSIONS.filter((v) => apiVersionFeatures(v).teamsExchange));
+const NO_VERSION: ApiVersionPolicy = { kind: 'none' };
+const ARM_VERSION: ApiVersionPolicy = { kind: 'arm' };
+const ARM_RESOURCE =
+  '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.Communication/communicationServices/{name}';
+
+/** Every route, in the order they are tried. */
+export const ROUTES: readonly RouteDefinition[] = [
+  // The ACS Identity data plane (reference section 1).
+  {
+    method: 'POST',
+    path: '/identities',
+    operation: 'create',
+    auth: 'service',
+    apiVersions: ALL,
+    body: 'json',
+    rateLimit: (input) => (wantsToken(input) ? 'createWithToken' : 'create'),
+    handler: createIdentity,
+  },
+  {
+    method: 'DELETE',
+    path: '/identities/{id}',
+    operation: 'delete',
+    auth: 'service',
+    apiVersions: ALL,
+    body: 'none',
+    rateLimit: () => 'delete',
+    handler: deleteIdentity,
+  },
+  {
+    method: 'POST',
+    path: '/identities/{id}/:issueAccessToken',
+    operation: 'issue',
+    auth: 'service',
+    apiVersions: ALL,
+    body: 'json',
+    rateLimit: () => 'issue',
+    handler: issueAccessToken,
+  },
+  {
+    method: 'POST',
+    path: '/identities/{id}/:revokeAccessTokens',
+    operation: 'revoke',
+    auth: 'service',
+    apiVersions: ALL,
+    body: 'none',
+    rateLimit: () => 'revoke',
+    handler: revokeAccessTokens,
+  },
+  {
+    method: 'POST',
+    path: '/teamsUser/:exchangeAccessToken',
+    operation: 'exchangeTeamsToken',
+    auth: 'service',
+    apiVersions: TEAMS_EXCHANGE,
+    body: 'json',
+    rateLimit: () => 'exchangeTeamsToken',
+    handler: exchangeTeamsToken,
+  },
+  // The emulator's own routes.
+  {
+    method: 'POST',
+    path: EMULATOR_ROUTES.verifyToken,
+    operation: 'verifyToken',
+    auth: 'none',
+    apiVersions: NO_VERSION,
+    body: 'json',
+    handler: verifyToken,
+  },
+  {
+    method: 'GET',
+    path: EMULATOR_ROUTES.jwks,
+    operation: 'jwks',
+    auth: 'none',
+    apiVersions: NO_VERSION,
+    body: 'none',
+    handler: signingKeys,
+  },
+  {
+    method: 'GET',
+    path: EMULATOR_ROUTES.health,
+    operation: 'health',
+    auth: 'none',
+    apiVersions: NO_VERSION,
+    body: 'none',
+    handler: health,
+  },
+  // The local Entra ID stand-in and the managed-identity endpoint.
+  {
+    method: 'GET',
+    path: EMULATOR_ROUTES.entraDiscovery,
+    operation: 'entraDiscovery',
+    auth: 'none',
+    apiVersions: NO_VERSION,
+    where: { tenantId: isGuid },
+    body: 'none',
+    handler: entraDiscovery,
+  },
+  {
+    method: 'GET',
+    path: EMULATOR_ROUTES.entraJwks,
+    operation: 'entraJwks',
+    auth: 'none',
+    apiVersions: NO_VERSION,
+    where: { tenantId: isGuid },
+    body: 'none',
+    handler: entraJwks,
+  },
+  {
+    method: 'GET',
+    path: EMULATOR_ROUTES.managedIdentityToken,
+    operation: 'managedIdentityToken',
+    auth: 'managed-identity',
+    apiVersions: { kind: 'managed-identity', version: MANAGED_IDENTITY_API_VERSION },
+    body: 'none',
+    handler: managedIdentityToken,
+  },
+  // Azure Resource Manager: the resource's own managed identities.
+  {
+    method: 'GET',
+    path: ARM_RESOURCE,
+    operation: 'armResource',
+    auth: 'arm',
+    apiVersions: ARM_VERSION,
+    caseInsensitive: true,
+    body: 'none',
+    handler: getArmResource,
+  },
+  {
+    method: 'PUT',
+    path: ARM_RESOURCE,
+    operation: 'armResource',
+    auth: 'arm',
+    apiVersions: ARM_VERSION,
+    caseInsensitive: true,
+    body: 'json',
+    handler: putArmResource,
+  },
+  {
+    method: 'PATCH',
+    path: ARM_RESOURCE,
+    operation: 'armResource',
+    auth: 'arm',
+    apiVersions: ARM_VERSION,
+    caseInsensitive: true,
+    body: 'json',
+    handler: patchArmResource,
+  },
+];
