@@ -279,7 +279,7 @@ describe("the resource's token budget", () => {
     // operations a minute at the gateway.
     guarded = await startStack(
       { rateLimitPerMinute: 5 },
-      { rateLimits: { issue: 20, windowMs: 60_000 }, clock: () => Math.floor(Date.now() / 60_000) * 60_000 },
+      { rateLimits: { issue: 20, windowMs: 60_000 }, now: () => Math.floor(Date.now() / 60_000) * 60_000 },
     );
   });
 

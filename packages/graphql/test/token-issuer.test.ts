@@ -28,7 +28,7 @@ beforeAll(async () => {
     logger: false,
     rateLimits: { issue: 1, windowMs: 60_000 },
     // Held at the start of the current minute, so the wait it asks for is the whole window.
-    clock: () => Math.floor(Date.now() / 60_000) * 60_000,
+    now: () => Math.floor(Date.now() / 60_000) * 60_000,
   });
 });
 
