@@ -2,7 +2,8 @@
 // definition), the yargs parser as a chunk loaded only for command lines with options, and one chunk per command,
 // loaded only when that command runs. Core and the Azure SDK it drives are bundled in (one file to compile instead of
 // hundreds to resolve); the emulator, the gateway, @azure/identity (Entra sign-in) and the ARM client stay external
-// and lazy.
+// and lazy, except the emulator's and the gateway's option tables (`@acs-identity/emulator/options`,
+// `@acs-identity/graphql/options`), which help and the parser need: they are light leaves, bundled into the entry.
 // `npm run build` runs it after tsc; `node build.mjs --watch` (npm run dev) rebuilds on change.
 import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -19,6 +20,21 @@ import { build, context } from 'esbuild';
  */
 const LAZY = /[\\/]src[\\/](parser|check|commands[\\/][^\\/]+)\.ts$/;
 const RUNTIME = fileURLToPath(new URL('src/cli.ts', import.meta.url));
+/**
+ * The emulator and the gateway stay external (loaded only by the commands that start them), but not their light
+ * `/options` subpaths: an external subpath would make every start resolve and read core's separate files.
+ * (esbuild's `external` would match the subpaths too, so this decides per import path.)
+ */
+const SERVER_PACKAGES = /^@acs-identity\/(emulator|graphql)(\/.*)?$/;
+const serversExternal = {
+  name: 'servers-external',
+  setup(b) {
+    b.onResolve({ filter: SERVER_PACKAGES }, (args) =>
+      args.path.endsWith('/options') ? undefined : { path: args.path, external: true },
+    );
+  },
+};
+
 const oneEntryChunk = {
   name: 'one-entry-chunk',
   setup(b) {
@@ -41,21 +57,14 @@ const options = {
   sourcemap: 'linked',
   minifySyntax: true,
   minifyWhitespace: true,
-  external: [
-    '@acs-identity/emulator',
-    '@acs-identity/graphql',
-    '@azure/identity',
-    '@azure/arm-communication',
-    'jmespath',
-    'yaml',
-  ],
+  external: ['@azure/identity', '@azure/arm-communication', 'jmespath', 'yaml'],
   // Bundled CommonJS code (the Azure SDK) calls require() for Node's built-ins; ESM has none, so give it one.
   banner: {
     js: "import { createRequire as __cjsRequire } from 'node:module'; const require = __cjsRequire(import.meta.url);",
   },
   // yargs' layout code measures text with string-width, whose start-up cost is larger than yargs'; see the module.
   alias: { 'string-width': './src/plain-width.ts' },
-  plugins: [oneEntryChunk],
+  plugins: [serversExternal, oneEntryChunk],
   logLevel: 'warning',
 };
 

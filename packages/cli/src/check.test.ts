@@ -74,6 +74,20 @@ describe('checkCommandLine', () => {
       ],
     });
   });
+
+  it('warns about an old flag that meant the negation of a renamed one, naming what it means now', () => {
+    expect(checkCommandLine(['emulator', 'start', '--http', '--port', '0'])).toEqual({
+      kind: 'checked',
+      warnings: [
+        "Option '--http' has been deprecated and will be removed in a future release. Use '--no-tls' instead.",
+      ],
+    });
+    expect(checkCommandLine(['emulator', 'start', '--no-http'])).toMatchObject({
+      warnings: [
+        "Option '--no-http' has been deprecated and will be removed in a future release. Use '--tls' instead.",
+      ],
+    });
+  });
 });
 
 describe('replaceDeprecatedCommand', () => {

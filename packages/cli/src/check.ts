@@ -35,7 +35,9 @@ function lookup(index: ReadonlyMap<string, OptionName>, flag: string): OptionNam
   const found = index.get(name);
   if (found || !name.startsWith('no-')) return found;
   const negated = index.get(name.slice(3));
-  return negated?.spec.type === 'boolean' ? negated : undefined;
+  if (negated?.spec.type !== 'boolean') return undefined;
+  // `--no-http`, the negation of an old flag that meant `--no-tls`, means `--tls`.
+  return negated.negated ? { name: negated.name, spec: negated.spec, deprecated: true } : negated;
 }
 
 /** How many of the words after `flag` are its values. */
@@ -105,7 +107,8 @@ function missingArgument(spec: CommandSpec, positional: PositionalSpec): ErrorOu
 }
 
 function deprecation(flag: string, option: OptionName): string {
-  return `Option '${flag}' has been deprecated and will be removed in a future release. Use '--${option.name}' instead.`;
+  const current = `--${option.negated ? 'no-' : ''}${option.name}`;
+  return `Option '${flag}' has been deprecated and will be removed in a future release. Use '${current}' instead.`;
 }
 
 /**

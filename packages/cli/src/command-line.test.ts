@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine, parseWithoutOptions } from './command-line.js';
 import { COMMANDS } from './options.js';
@@ -77,27 +79,72 @@ describe('parseCommandLine', () => {
   });
 });
 
-describe('the bundled bin', () => {
-  /** The files the entry imports statically, transitively (dynamic imports are loaded only when reached). */
-  function staticGraph(file: URL, seen = new Set<string>()): Set<string> {
-    if (seen.has(file.href)) return seen;
-    seen.add(file.href);
-    const source = readFileSync(file, 'utf8');
-    for (const match of source.matchAll(/(?:^|[;\s])import\s*(?:[^'"()]*?from\s*)?["'](\.\/[^"']+)["']/g)) {
-      staticGraph(new URL(match[1] as string, file), seen);
-    }
-    return seen;
+/**
+ * The files a module imports statically, transitively (dynamic imports are loaded only when reached), following
+ * relative paths and packages (resolved as Node does); Node's built-ins are left out.
+ */
+function staticGraph(file: URL, seen = new Set<string>()): Set<string> {
+  if (seen.has(file.href)) return seen;
+  seen.add(file.href);
+  const source = readFileSync(file, 'utf8');
+  for (const match of source.matchAll(/(?:^|[;\s}])import\s*(?:[^'"()]*?from\s*)?["']([^"']+)["']/g)) {
+    const specifier = match[1] as string;
+    if (specifier.startsWith('node:') || isBuiltin(specifier)) continue;
+    const next = specifier.startsWith('.')
+      ? new URL(specifier, file)
+      : pathToFileURL(createRequire(file).resolve(specifier));
+    staticGraph(next, seen);
   }
+  return seen;
+}
 
+const entry = new URL('../dist/bundle/main.js', import.meta.url);
+
+/** What a fast-path command line must not load: parsers, SDKs, servers, databases. */
+const HEAVY = {
+  files: [
+    /[\\/]packages[\\/](emulator|graphql)[\\/]dist[\\/]index\.js$/,
+    /[\\/]node_modules[\\/](yargs|@azure|graphql-yoga|graphql|better-sqlite3|pg|jose|@peculiar)[\\/]/,
+  ],
+  markers: ['YargsInstance', 'CommunicationIdentityClient', 'createYoga', 'GraphQLSchema', 'better-sqlite3'],
+};
+
+describe('the bundled bin', () => {
   it('loads neither yargs nor the Azure SDK for help, the version or an option-free command line', () => {
-    const entry = new URL('../dist/bundle/main.js', import.meta.url);
     const loaded = [...staticGraph(entry)].map((href) => readFileSync(new URL(href), 'utf8')).join('\n');
     expect(loaded).toContain('acs-identity');
     expect(loaded).not.toContain('YargsInstance');
     expect(loaded).not.toContain('CommunicationIdentityClient');
   });
 
-  it("reads the entry's own modules from one chunk besides the entry file (build.mjs: one-entry-chunk)", () => {
-    expect(staticGraph(new URL('../dist/bundle/main.js', import.meta.url)).size).toBeLessThanOrEqual(2);
+  it("reads the emulator's and the gateway's option tables without their packages' main entries or servers", () => {
+    const files = [...staticGraph(entry)].map((href) => fileURLToPath(href));
+    const loaded = files.map((file) => readFileSync(file, 'utf8')).join('\n');
+    // The tables are there (help and the parser need them)...
+    expect(loaded).toContain('EMULATOR_DATABASE_URL');
+    expect(loaded).toContain('GATEWAY_OIDC_ISSUER');
+    // ...and nothing heavy came with them.
+    expect(files.filter((file) => HEAVY.files.some((heavy) => heavy.test(file)))).toEqual([]);
+    expect(HEAVY.markers.filter((marker) => loaded.includes(marker))).toEqual([]);
+    expect(loaded).not.toMatch(/from\s*["']@acs-identity\/(emulator|graphql)["']/);
   });
+
+  it("reads the entry's own modules from one chunk besides the entry file (build.mjs: one-entry-chunk)", () => {
+    expect(staticGraph(entry).size).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('the light /options subpaths of the emulator and the gateway', () => {
+  it.each(['@acs-identity/emulator/options', '@acs-identity/graphql/options'])(
+    '%s loads only its table, its parsers and core',
+    (subpath) => {
+      const file = pathToFileURL(createRequire(import.meta.url).resolve(subpath));
+      const files = [...staticGraph(file)].map((href) => fileURLToPath(href));
+      expect(files.filter((f) => !/[\\/]packages[\\/](core|emulator|graphql)[\\/]dist[\\/]/.test(f))).toEqual(
+        [],
+      );
+      expect(files.filter((f) => HEAVY.files.some((heavy) => heavy.test(f)))).toEqual([]);
+      expect(files.length).toBeLessThan(20);
+    },
+  );
 });

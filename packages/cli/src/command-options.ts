@@ -18,6 +18,8 @@ export interface OptionName {
   readonly spec: OptionSpec;
   /** The name is a deprecated alias: accepted with a warning. */
   readonly deprecated: boolean;
+  /** The name is an old flag meaning `--no-<name>` (`deprecatedNegation`). */
+  readonly negated?: true;
 }
 
 /** Every name of every option (own name, aliases, deprecated aliases) → the option. */
@@ -27,6 +29,9 @@ export function indexOptions(options: Readonly<Record<string, OptionSpec>>): Rea
     index.set(name, { name, spec, deprecated: false });
     for (const alias of spec.alias ?? []) index.set(alias, { name, spec, deprecated: false });
     for (const alias of spec.deprecatedAlias ?? []) index.set(alias, { name, spec, deprecated: true });
+    for (const old of spec.deprecatedNegation ?? []) {
+      index.set(old, { name, spec, deprecated: true, negated: true });
+    }
   }
   return index;
 }

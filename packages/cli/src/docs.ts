@@ -35,6 +35,16 @@ export function optionTable(options: Readonly<Record<string, OptionSpec>>): stri
   return ['| Option | Description | Notes |', '|---|---|---|', ...rows].join('\n');
 }
 
+/** The old names of options, still accepted with a deprecation warning: `` `--http` (now `--no-tls`) ``. */
+export function oldNames(options: Readonly<Record<string, OptionSpec>>): string[] {
+  const flag = (name: string) => (name.length === 1 ? `-${name}` : `--${name}`);
+  return Object.entries(options).flatMap(([name, spec]) => [
+    ...(spec.deprecatedAlias ?? []).map((old) => `\`${flag(old)}\` (now \`--${name}\`)`),
+    ...(spec.deprecatedNegation ?? []).map((old) => `\`--${old}\` (now \`--no-${name}\`)`),
+    ...(spec.deprecatedEnv ?? []).map((old) => `\`${old}\` (now \`${spec.env}\`)`),
+  ]);
+}
+
 function commandSection(spec: CommandSpec): string {
   const positional = spec.positional ? ` ${spec.positional.placeholder}` : '';
   const lines = [`### \`acs-identity ${spec.path.join(' ')}${positional}\``, '', spec.summary];
@@ -42,6 +52,10 @@ function commandSection(spec: CommandSpec): string {
   if (spec.positional)
     lines.push('', `Argument \`${spec.positional.placeholder}\`: ${spec.positional.description}`);
   if (Object.keys(spec.options).length > 0) lines.push('', optionTable(spec.options));
+  const old = oldNames(spec.options);
+  if (old.length > 0) {
+    lines.push('', `Old names, still accepted with a deprecation warning: ${old.join(', ')}.`);
+  }
   if (spec.groups.includes('connection'))
     lines.push('', 'Plus the [connection options](#connection-options).');
   return lines.join('\n');

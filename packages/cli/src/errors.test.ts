@@ -1,6 +1,15 @@
 import { AcsIdentityError, ERROR_CODES } from '@acs-identity/core';
+import { EMULATOR_ERROR_CODES, EmulatorError } from '@acs-identity/emulator';
+import { GATEWAY_ERRORS, GatewayError } from '@acs-identity/graphql';
 import { describe, expect, it } from 'vitest';
-import { CLI_ERROR_CODES, CliError, ERROR_TABLE, formatErrorLine, toCliError } from './errors.js';
+import {
+  CLI_ERROR_CODES,
+  CliError,
+  ERROR_TABLE,
+  FOREIGN_CODES,
+  formatErrorLine,
+  toCliError,
+} from './errors.js';
 
 describe('CliError', () => {
   it("covers every code of core's AcsIdentityError", () => {
@@ -21,6 +30,7 @@ describe('CliError', () => {
       UNEXPECTED: 1,
       INVALID_OPTIONS: 2,
       PORT_IN_USE: 1,
+      DATA_DIR_IN_USE: 1,
       USAGE: 2,
       CONFIRMATION_REQUIRED: 2,
       CANCELLED: 1,
@@ -79,7 +89,7 @@ describe('toCliError for the errors of the emulator and the gateway', () => {
 
   it('reads their codes, never their messages', () => {
     expect(toCliError(named('EmulatorError', 'INVALID_OPTIONS')).code).toBe('INVALID_OPTIONS');
-    expect(toCliError(named('GatewayError', 'INVALID_CONFIGURATION')).code).toBe('INVALID_OPTIONS');
+    expect(toCliError(named('GatewayError', 'INVALID_OPTIONS')).code).toBe('INVALID_OPTIONS');
     expect(toCliError(named('GatewayError', 'PORT_IN_USE')).code).toBe('PORT_IN_USE');
     expect(toCliError(named('EmulatorError', 'STORAGE_FAILED'))).toMatchObject({
       code: 'UNEXPECTED',
@@ -90,6 +100,33 @@ describe('toCliError for the errors of the emulator and the gateway', () => {
     });
     expect(toCliError(inUse).code).toBe('PORT_IN_USE');
     expect(toCliError(named('SomethingElse', 'INVALID_OPTIONS')).code).toBe('UNEXPECTED');
+  });
+
+  it('knows every code of the emulator and every code the gateway can fail to start with', () => {
+    const gatewayStart = Object.entries(GATEWAY_ERRORS)
+      .filter(([code, rule]) => 'startupOnly' in rule || code === 'UPSTREAM_UNAVAILABLE')
+      .map(([code]) => code);
+    for (const code of [...EMULATOR_ERROR_CODES, ...gatewayStart, 'INTERNAL_SERVER_ERROR']) {
+      const known = (CLI_ERROR_CODES as readonly string[]).includes(code) || code in FOREIGN_CODES;
+      expect(known, code).toBe(true);
+    }
+    expect(toCliError(new GatewayError('UPSTREAM_UNAVAILABLE', 'x')).code).toBe('SERVICE_UNAVAILABLE');
+    expect(toCliError(new EmulatorError('TLS_FAILED', 'x')).hint).toContain('--no-tls');
+  });
+
+  it('says that another emulator holds the data folder, and what to do, as the emulator names it', () => {
+    const error = toCliError(
+      new EmulatorError(
+        'DATA_DIR_IN_USE',
+        'The data folder /w/.acs-identity is in use by the emulator at https://127.0.0.1:8443/ (pid 42).',
+        { inUseBy: { pid: 42, endpoint: 'https://127.0.0.1:8443/' } },
+      ),
+    );
+    expect({ code: error.code, exitCode: error.exitCode }).toEqual({ code: 'DATA_DIR_IN_USE', exitCode: 1 });
+    expect(formatErrorLine(error)).toBe(
+      'ERROR [DATA_DIR_IN_USE] The data folder /w/.acs-identity is in use by the emulator at https://127.0.0.1:8443/ (pid 42). Hint: Another emulator uses this data folder: use it, stop it, or pass --data-dir for another folder.',
+    );
+    expect(toCliError(new EmulatorError('PORT_IN_USE', 'Port 8443 is taken.')).code).toBe('PORT_IN_USE');
   });
 
   it("gives the hint of what core's error is about: an untrusted certificate names --ca-cert", () => {

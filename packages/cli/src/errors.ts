@@ -2,8 +2,14 @@ import { EMULATOR_INFO_FILE, ENV, ERROR_CODES } from '@acs-identity/core/vocabul
 import type { JsonValue } from './json.js';
 import { redact } from './redact.js';
 
-/** Every error the CLI reports: `@acs-identity/core`'s codes, then the CLI's own. */
-export const CLI_ERROR_CODES = [...ERROR_CODES, 'USAGE', 'CONFIRMATION_REQUIRED', 'CANCELLED'] as const;
+/** Every error the CLI reports: `@acs-identity/core`'s codes, the emulator's that core has no word for, the CLI's own. */
+export const CLI_ERROR_CODES = [
+  ...ERROR_CODES,
+  'DATA_DIR_IN_USE',
+  'USAGE',
+  'CONFIRMATION_REQUIRED',
+  'CANCELLED',
+] as const;
 
 export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];
 
@@ -76,7 +82,14 @@ export const ERROR_TABLE = {
   UNEXPECTED: {
     exitCode: 1,
     hint: 'Run again with --debug for details.',
-    hints: { storage: 'Check --data-dir / --database-url.' },
+    hints: {
+      storage: 'Check --data-dir / --database-url.',
+      tls: `The emulator's local CA or server certificate in the data folder could not be made or read: check that the folder is writable, or pass --no-tls for plain HTTP.`,
+    },
+  },
+  DATA_DIR_IN_USE: {
+    exitCode: 1,
+    hint: 'Another emulator uses this data folder: use it, stop it, or pass --data-dir for another folder.',
   },
   USAGE: { exitCode: 2, hint: 'See --help for the commands and options.' },
   CONFIRMATION_REQUIRED: { exitCode: 2, hint: 'Pass --yes to confirm when stdin is not a terminal.' },
@@ -84,16 +97,24 @@ export const ERROR_TABLE = {
 } as const satisfies Record<CliErrorCode, ErrorTableEntry>;
 
 /**
- * The codes of the emulator's and the gateway's own errors, as the CLI reports them (their other codes are core's).
- * `about` picks the entry's hint.
+ * The codes of the emulator's (EMULATOR_ERROR_CODES) and the gateway's (GATEWAY_ERRORS) own errors that are not the
+ * CLI's, as the CLI reports them; `about` picks the entry's hint. Their other codes (INVALID_OPTIONS, PORT_IN_USE,
+ * DATA_DIR_IN_USE, UNAUTHENTICATED, ...) are the CLI's own and kept.
  */
-const FOREIGN_CODES: Readonly<Record<string, { readonly code: CliErrorCode; readonly about?: string }>> = {
-  INVALID_CONFIGURATION: { code: 'INVALID_OPTIONS' },
+export const FOREIGN_CODES: Readonly<
+  Record<string, { readonly code: CliErrorCode; readonly about?: string }>
+> = {
+  /** The emulator's: its SQLite file or PostgreSQL database cannot be used. */
   STORAGE_FAILED: { code: 'UNEXPECTED', about: 'storage' },
-  TLS_FAILED: { code: 'UNEXPECTED' },
+  /** The emulator's: its local CA or server certificate cannot be made or read. */
+  TLS_FAILED: { code: 'UNEXPECTED', about: 'tls' },
   NOT_LISTENING: { code: 'UNEXPECTED' },
   REQUEST_REJECTED: { code: 'UNEXPECTED' },
-  /** Node's own code, under a server's error that has none (the gateway before its PORT_IN_USE). */
+  /** The gateway's, at start: the back end or the OpenID provider cannot be reached. */
+  UPSTREAM_UNAVAILABLE: { code: 'SERVICE_UNAVAILABLE' },
+  /** The gateway's, at start: anything unexpected. */
+  INTERNAL_SERVER_ERROR: { code: 'UNEXPECTED' },
+  /** Node's own code, under an error that has none of ours. */
   EADDRINUSE: { code: 'PORT_IN_USE' },
 };
 

@@ -122,7 +122,10 @@ function sections(list: readonly Section[], width: number): string {
     for (const row of rows) {
       const lines = wrap(row.text, textWidth);
       if (row.left.length > left) {
-        out.push(`${INDENT}${row.left}`);
+        // A flag wider than the screen puts its placeholder on the next line.
+        const flag =
+          INDENT.length + row.left.length > width ? wrap(row.left, width - INDENT.length) : [row.left];
+        for (const part of flag) out.push(`${INDENT}${part}`);
         for (const line of lines) out.push(`${pad}${line}`);
       } else {
         const [firstLine = '', ...rest] = lines;

@@ -1,7 +1,7 @@
 import { type OptionTable, parsers } from '@acs-identity/core';
 import { describe, expect, it } from 'vitest';
 import { renderHelp } from './help.js';
-import { optionFromDefinition, optionsFromTable, tableValues } from './option-table.js';
+import { optionFromDefinition, optionsFromTable, pickTable, tableValues, unreadEnv } from './option-table.js';
 import { resolveArgs } from './resolve.js';
 import type { CommandSpec } from './spec.js';
 
@@ -113,6 +113,35 @@ describe('optionsFromTable', () => {
       port: 8080,
       scopes: ['chat', 'voip'],
       apiKey: 'k',
+    });
+  });
+
+  it('leaves out the values that are only defaults when given where each came from', () => {
+    const args = { port: 4000, host: '0.0.0.0', scope: ['chat'] };
+    expect(tableValues(SAMPLE, args, { port: 'default', host: 'env', scope: 'option' })).toEqual({
+      host: '0.0.0.0',
+      scopes: ['chat'],
+    });
+  });
+
+  it('adds the old spellings the CLI keeps, by table key, and picks part of a table', () => {
+    const withOld = optionsFromTable(SAMPLE, {
+      port: { deprecatedEnv: ['OLD_PORT'], deprecatedAlias: ['listen-port'] },
+      verbose: { deprecatedNegation: ['quiet'] },
+    });
+    expect(withOld.port).toMatchObject({ env: 'SAMPLE_PORT', deprecatedEnv: ['OLD_PORT'] });
+    expect(withOld.verbose?.deprecatedNegation).toEqual(['quiet']);
+    const part = pickTable(SAMPLE, ['port', 'apiKey']);
+    expect(Object.keys(optionsFromTable(part))).toEqual(['port', 'api-key']);
+    expect(tableValues(part, { port: 1, host: 'h', 'api-key': 'k' })).toEqual({ port: 1, apiKey: 'k' });
+  });
+
+  it('hands a package the variables the CLI did not read', () => {
+    const withOld = optionsFromTable(SAMPLE, { port: { deprecatedEnv: ['OLD_PORT'] } });
+    expect(
+      unreadEnv({ SAMPLE_PORT: '1', OLD_PORT: '2', SAMPLE_SCOPES: 'chat', SAMPLE_KEY: 'k' }, withOld),
+    ).toEqual({
+      SAMPLE_KEY: 'k',
     });
   });
 

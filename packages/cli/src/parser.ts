@@ -27,6 +27,8 @@ function addOptions(y: Argv, options: Readonly<Record<string, OptionSpec>>): Arg
   let out = y;
   for (const [name, spec] of Object.entries(options)) {
     out = out.option(name, toYargsOption(spec));
+    // An old flag meaning --no-<name> (--http): read as a boolean of its own, turned around by resolve.ts.
+    for (const old of spec.deprecatedNegation ?? []) out = out.option(old, { type: 'boolean' });
   }
   return out;
 }

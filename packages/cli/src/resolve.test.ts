@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RawCommand } from './parsed.js';
-import { resolveCommand } from './resolve.js';
+import { resolveArgs, resolveCommand } from './resolve.js';
 
 const raw = (id: RawCommand['id'], args: Record<string, unknown> = {}): RawCommand => ({
   kind: 'command',
@@ -67,7 +67,7 @@ describe('resolveCommand', () => {
     expect(resolveCommand(raw('gateway start'), { GATEWAY_PORT: '99999' }, [])).toEqual({
       kind: 'error',
       code: 'INVALID_OPTIONS',
-      message: 'GATEWAY_PORT must be a whole number from 0 to 65535, got 99999.',
+      message: 'GATEWAY_PORT: "99999" is not valid; expected a whole number from 0 to 65535.',
     });
     expect(resolveCommand(raw('user create'), { ACS_IDENTITY_API_VERSION: '1999-01-01' }, [])).toEqual({
       kind: 'error',
@@ -89,6 +89,47 @@ describe('resolveCommand', () => {
     expect(resolveCommand(raw('token get-for-teams-user', { client: 'c' }), {}, [])).toEqual({
       kind: 'error',
       message: 'Missing required arguments: aad-token, aad-user',
+    });
+  });
+});
+
+describe('old spellings (deprecated names kept for scripts)', () => {
+  const options = {
+    tls: { type: 'boolean', default: true, description: 'TLS.', deprecatedNegation: ['http'] },
+    url: { type: 'string', env: 'NEW_URL', deprecatedEnv: ['OLD_URL', 'OLDER_URL'], description: 'URL.' },
+  } as const;
+
+  it('turns around an old flag that meant --no-<name>, and lets the option itself win', () => {
+    expect(resolveArgs(options, { http: true }, {})).toMatchObject({
+      args: { tls: false },
+      sources: { tls: 'option' },
+    });
+    expect(resolveArgs(options, { http: false }, {})).toMatchObject({ args: { tls: true } });
+    expect(resolveArgs(options, { http: true, tls: true }, {})).toMatchObject({ args: { tls: true } });
+  });
+
+  it('reads the first old variable that is set, with a warning, when the current one is not', () => {
+    expect(resolveArgs(options, {}, { OLDER_URL: 'b', OLD_URL: ' ' })).toEqual({
+      kind: 'resolved',
+      args: { tls: true, url: 'b' },
+      sources: { tls: 'default', url: 'env' },
+      warnings: [
+        "Environment variable 'OLDER_URL' has been deprecated and will be removed in a future release. Use 'NEW_URL' instead.",
+      ],
+    });
+    expect(resolveArgs(options, {}, { NEW_URL: 'a', OLD_URL: 'b' })).toEqual({
+      kind: 'resolved',
+      args: { tls: true, url: 'a' },
+      sources: { tls: 'default', url: 'env' },
+    });
+  });
+
+  it('names the old variable when its value does not fit', () => {
+    const strict = { n: { type: 'number', env: 'N', deprecatedEnv: ['OLD_N'], description: 'N.' } } as const;
+    expect(resolveArgs(strict, {}, { OLD_N: 'x' })).toEqual({
+      kind: 'error',
+      code: 'INVALID_OPTIONS',
+      message: 'OLD_N must be a number, got "x".',
     });
   });
 });

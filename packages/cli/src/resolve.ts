@@ -1,8 +1,9 @@
 /**
- * Gives every option of a parsed command its value, in one way for every command: the value given on the command line,
- * else its documented environment variable (`env` in the declaration), else its default. Every value given as text
- * (flag or variable) is checked and converted here: numbers (echoing what was typed), whole-number bounds, choices,
- * booleans and lists from variables, and the parsers of options taken from a core option table.
+ * Gives every option of a parsed command its value, in one way for every command: the value given on the command line
+ * (or an old flag that meant its negation), else its documented environment variable (`env` in the declaration; then
+ * its old names, `deprecatedEnv`, with a warning), else its default. Every value given as text (flag or variable) is
+ * checked and converted here: numbers (echoing what was typed), whole-number bounds, choices, booleans and lists from
+ * variables, and the parsers of options taken from a core option table.
  */
 import { optionsOf } from './command-options.js';
 import { commandById } from './options.js';
@@ -74,23 +75,52 @@ function fromText(label: string, spec: OptionSpec, value: unknown, source: ArgSo
   return spec.type === 'array' ? text.split(/[\s,]+/).filter(Boolean) : text;
 }
 
+/** One option's value, where it came from, and the deprecation warning its spelling earns. */
+interface ResolvedOne {
+  readonly value: unknown;
+  readonly source: ArgSource;
+  readonly warning?: string;
+}
+
+/** The value of an old flag that meant `--no-<name>` (`--http` for `--no-tls`), turned around; check.ts warns. */
+function fromNegation(spec: OptionSpec, given: Readonly<Record<string, unknown>>): ResolvedOne | undefined {
+  for (const old of spec.deprecatedNegation ?? []) {
+    const value = given[old];
+    if (typeof value === 'boolean') return { value: !value, source: 'option' };
+  }
+  return undefined;
+}
+
+/** The option's variable, else the first of its old names that is set (with a warning), or undefined. */
+function fromEnv(
+  spec: OptionSpec,
+  env: Readonly<Record<string, string | undefined>>,
+): ResolvedOne | undefined {
+  const names = spec.env === undefined ? [] : [spec.env, ...(spec.deprecatedEnv ?? [])];
+  const name = names.find((n) => env[n]?.trim());
+  if (name === undefined) return undefined;
+  try {
+    const value = fromText(name, spec, env[name]?.trim(), 'env');
+    if (name === spec.env) return { value, source: 'env' };
+    const warning = `Environment variable '${name}' has been deprecated and will be removed in a future release. Use '${spec.env}' instead.`;
+    return { value, source: 'env', warning };
+  } catch (e) {
+    if (e instanceof InvalidValue) e.fromEnv = true;
+    throw e;
+  }
+}
+
 /** One option's value and where it came from, or undefined when it has none. */
 function resolveOne(
   name: string,
   spec: OptionSpec,
-  given: unknown,
+  given: Readonly<Record<string, unknown>>,
   env: Readonly<Record<string, string | undefined>>,
-): { value: unknown; source: ArgSource } | undefined {
-  if (given !== undefined) return { value: fromText(`--${name}`, spec, given, 'option'), source: 'option' };
-  const text = spec.env === undefined ? undefined : env[spec.env]?.trim();
-  if (spec.env !== undefined && text) {
-    try {
-      return { value: fromText(spec.env, spec, text, 'env'), source: 'env' };
-    } catch (e) {
-      if (e instanceof InvalidValue) e.fromEnv = true;
-      throw e;
-    }
-  }
+): ResolvedOne | undefined {
+  const value = given[name];
+  if (value !== undefined) return { value: fromText(`--${name}`, spec, value, 'option'), source: 'option' };
+  const found = fromNegation(spec, given) ?? fromEnv(spec, env);
+  if (found !== undefined) return found;
   if (spec.default !== undefined) return { value: spec.default, source: 'default' };
   return undefined;
 }
@@ -100,6 +130,8 @@ export interface ResolvedArgs {
   readonly kind: 'resolved';
   readonly args: Record<string, unknown>;
   readonly sources: Record<string, ArgSource>;
+  /** Deprecation warnings of old variable names that were read. */
+  readonly warnings?: readonly string[];
 }
 
 /**
@@ -114,15 +146,17 @@ export function resolveArgs(
   const args: Record<string, unknown> = { ...given };
   const sources: Record<string, ArgSource> = {};
   const missing: string[] = [];
+  const warnings: string[] = [];
   try {
     for (const [name, option] of Object.entries(options)) {
-      const resolved = resolveOne(name, option, given[name], env);
+      const resolved = resolveOne(name, option, given, env);
       if (resolved === undefined) {
         if (option.required) missing.push(name);
         continue;
       }
       args[name] = resolved.value;
       sources[name] = resolved.source;
+      if (resolved.warning !== undefined) warnings.push(resolved.warning);
     }
   } catch (e) {
     if (e instanceof InvalidValue) {
@@ -136,7 +170,7 @@ export function resolveArgs(
     const plural = missing.length > 1 ? 's' : '';
     return { kind: 'error', message: `Missing required argument${plural}: ${missing.join(', ')}` };
   }
-  return { kind: 'resolved', args, sources };
+  return { kind: 'resolved', args, sources, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 /** Resolves every option of a parsed command: its own, its connection options, the global ones. */
@@ -149,5 +183,11 @@ export function resolveCommand(
   if (!spec) return { kind: 'error', message: `Unknown command: ${raw.id}` };
   const resolved = resolveArgs(optionsOf(spec), raw.args, env);
   if (resolved.kind === 'error') return resolved;
-  return { kind: 'command', id: raw.id, args: resolved.args, sources: resolved.sources, warnings };
+  return {
+    kind: 'command',
+    id: raw.id,
+    args: resolved.args,
+    sources: resolved.sources,
+    warnings: [...warnings, ...(resolved.warnings ?? [])],
+  };
 }

@@ -14,15 +14,26 @@ export interface OptionSpec {
   /** Short or alternative names, without dashes (`o` for `-o`). */
   readonly alias?: readonly string[];
   /**
-   * Old names still accepted, with a deprecation warning on stderr (az's `--userid`); not shown in help or the README.
+   * Old names still accepted, with a deprecation warning on stderr (az's `--userid`); not shown in help, named as old
+   * names in the README.
    */
   readonly deprecatedAlias?: readonly string[];
+  /**
+   * For a boolean: old flags that meant `--no-<name>` (`--http` for `--no-tls`), still accepted with a deprecation
+   * warning; not shown in help, named as old names in the README.
+   */
+  readonly deprecatedNegation?: readonly string[];
   readonly choices?: readonly string[];
   readonly default?: string | number | boolean;
   /** How help and the README show a default that is computed or absent. */
   readonly defaultText?: string;
   /** Environment variable read when the option is absent (then the default applies). */
   readonly env?: string;
+  /**
+   * Old names of the variable, read when `env` is unset, with a deprecation warning on stderr (`DATABASE_URL` for
+   * `EMULATOR_DATABASE_URL`); not shown in help, named as old names in the README.
+   */
+  readonly deprecatedEnv?: readonly string[];
   readonly required?: boolean;
   /** Placeholder for the value in help and the README, e.g. `<id>`. */
   readonly placeholder?: string;

@@ -279,6 +279,8 @@ describe.concurrent('what az does without arguments (item 8)', () => {
   });
 });
 
+// The emulator answers 204 to both, as for a live user; the service's 404 (and what --verbose says then) is tested in
+// src/cli.test.ts against a server answering 404.
 describe.concurrent('a deleted user (item 9)', () => {
   it('is deleted again and its tokens revoked again with the same outcome, whatever the service answers', async () => {
     const user = await newUser();
@@ -293,17 +295,5 @@ describe.concurrent('a deleted user (item 9)', () => {
       stderr: again.stderr,
     });
     expect(revoke).toMatchObject({ code: 0, stdout: '', stderr: '' });
-  });
-
-  it('says with --verbose that there was nothing left to do', async () => {
-    const user = await newUser();
-    await runCli(['user', 'delete', '--user', user, '--yes', ...explicit], { cwd: emptyDir });
-    const revoke = await runCli(['token', 'revoke', '--user', user, '--yes', '--verbose', ...explicit], {
-      cwd: emptyDir,
-    });
-    expect(revoke.code).toBe(0);
-    expect(revoke.stderr).toMatch(
-      /INFO: The user does not exist \(it was deleted, which revoked its tokens\); nothing was revoked\. \(.+\(HTTP 404 \w+\)\)/,
-    );
   });
 });

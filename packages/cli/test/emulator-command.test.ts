@@ -21,14 +21,25 @@ function tempFolder(): string {
   return dir;
 }
 
+interface StartOptions {
+  /** Pass --only-show-errors (the default), so stderr holds errors only. */
+  readonly quiet?: boolean;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /** Starts `acs-identity emulator start` as a child and resolves once it printed its connection info on stdout. */
-function startCli(cwd: string, extra: readonly string[] = [], command = 'emulator'): Promise<Started> {
+function startCli(
+  cwd: string,
+  extra: readonly string[] = [],
+  command = 'emulator',
+  { quiet = true, env = {} }: StartOptions = {},
+): Promise<Started> {
   const child = spawn(
     process.execPath,
-    [BIN, command, 'start', '--port', '0', '--only-show-errors', ...extra],
+    [BIN, command, 'start', '--port', '0', ...(quiet ? ['--only-show-errors'] : []), ...extra],
     {
       cwd,
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1', ...env },
     },
   );
   children.push(child);
@@ -110,14 +121,17 @@ describe('emulator start', () => {
   it('rejects --workers -1 as a usage error', async () => {
     const run = await runCli(['emulator', 'start', '--workers', '-1', '--port', '0'], { cwd: tempFolder() });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--workers must be a whole number from 0 to 256');
+    expect(run.stderr).toContain('--workers: "-1" is not valid; expected an integer from 0 to 256');
   });
 
   it('serves plain HTTP with --http, which the identity commands accept on loopback', async () => {
     const cwd = tempFolder();
-    const started = await startCli(cwd, ['--http', '--data-dir', 'state']);
+    const started = await startCli(cwd, ['--http', '--data-dir', 'state'], 'emulator', { quiet: false });
     expect(started.info.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(started.info.caCertFile).toBeUndefined();
+    expect(started.stderr()).toContain(
+      "WARNING: Option '--http' has been deprecated and will be removed in a future release. Use '--no-tls' instead.",
+    );
     const run = await runCli(
       ['token', 'issue', '--scope', 'chat', '--connection-string', started.info.connectionString],
       {
@@ -132,8 +146,15 @@ describe('emulator start', () => {
 
   it('runs the GraphQL gateway on the local emulator until SIGTERM', async () => {
     const cwd = tempFolder();
-    const emulator = await startCli(cwd);
-    const gateway = await startCli(cwd, ['--dev'], 'gateway');
+    const emulator = await startCli(cwd, ['--data-dir', 'state']);
+    // The gateway finds the emulator through the old variable of the data folder, and says it is old.
+    const gateway = await startCli(cwd, ['--dev'], 'gateway', {
+      quiet: false,
+      env: { GATEWAY_DATA_DIR: 'state' },
+    });
+    expect(gateway.stderr()).toContain(
+      "WARNING: Environment variable 'GATEWAY_DATA_DIR' has been deprecated and will be removed in a future release. Use 'ACS_IDENTITY_DATA_DIR' instead.",
+    );
     const info = gateway.info as unknown as { url: string; graphqlUrl: string; dev: boolean };
     expect(info).toMatchObject({ dev: true, graphqlUrl: `${info.url}graphql` });
     const signIn = await fetch(new URL('dev/sign-in', info.url), {
@@ -149,9 +170,40 @@ describe('emulator start', () => {
     expect(await emulator.exited).toBe(0);
   });
 
+  it('refuses a second emulator on the same data folder, naming the first, and a port that is taken', async () => {
+    const cwd = tempFolder();
+    const first = await startCli(cwd);
+    const port = new URL(first.info.endpoint).port;
+    const sameFolder = await runCli(['emulator', 'start', '--port', '0'], { cwd });
+    expect(sameFolder.code).toBe(1);
+    expect(sameFolder.stderr).toMatch(/^ERROR \[DATA_DIR_IN_USE\] /m);
+    expect(sameFolder.stderr).toContain(`the emulator at ${first.info.endpoint} (pid ${first.child.pid})`);
+    expect(sameFolder.stderr).toContain(
+      'Hint: Another emulator uses this data folder: use it, stop it, or pass --data-dir for another folder.',
+    );
+    const samePort = await runCli(['emulator', 'start', '--port', port], { cwd: tempFolder() });
+    expect(samePort.code).toBe(1);
+    expect(samePort.stderr).toMatch(/^ERROR \[PORT_IN_USE\] .*Hint: Stop what uses the port/m);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+  });
+
+  it('still reads the old DATABASE_URL, checked as EMULATOR_DATABASE_URL is', async () => {
+    const run = await runCli(['emulator', 'start', '--port', '0'], {
+      cwd: tempFolder(),
+      env: { DATABASE_URL: 'mysql://nope' },
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /^ERROR \[INVALID_OPTIONS\] DATABASE_URL: the value given is not valid; expected a postgres:\/\//,
+    );
+  });
+
   it('rejects a port out of range as a usage error', async () => {
     const run = await runCli(['emulator', 'start', '--port', '70000'], { cwd: tempFolder() });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^ERROR \[USAGE\] --port must be a whole number from 0 to 65535/);
+    expect(run.stderr).toMatch(
+      /^ERROR \[USAGE\] --port: "70000" is not valid; expected an integer from 0 to 65535/,
+    );
   });
 });

@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
 import { EMULATOR_INFO_FILE } from '@acs-identity/core/vocabulary';
-import type { EmulatorInfo, EmulatorLogEntry } from '@acs-identity/emulator';
+import type { EmulatorInfo, EmulatorLogEntry, EmulatorStartOptions } from '@acs-identity/emulator';
+import { EMULATOR_OPTIONS } from '@acs-identity/emulator/options';
 import type { CommandContext } from '../context.js';
 import type { CommandHandler } from '../handler.js';
 import type { JsonValue } from '../json.js';
+import { tableValues } from '../option-table.js';
 import { addSecret } from '../redact.js';
 import type { EMULATOR_ROTATE_KEY, EMULATOR_START } from '../specs/emulator.js';
 import { runUntilStopped, stateOptions } from './shared.js';
@@ -42,29 +44,28 @@ function announce(context: CommandContext, info: EmulatorInfo, infoFile: string)
   log.notice('Press Ctrl+C to stop.');
 }
 
+/**
+ * The start options given (flag or variable; the emulator applies the defaults of the same table), the data folder
+ * relative to the working folder, and the emulator's log into acs-identity's unless --log says otherwise.
+ */
+export function emulatorOptions(
+  args: Readonly<Record<string, unknown>>,
+  context: CommandContext,
+): EmulatorStartOptions {
+  const options = tableValues(EMULATOR_OPTIONS, args, context.sources);
+  return {
+    ...options,
+    ...(options.dataDir === undefined ? {} : { dataDir: resolve(context.io.cwd, options.dataDir) }),
+    logger: options.logger ?? ((entry: EmulatorLogEntry) => logEntry(context, entry)),
+  };
+}
+
 /** `emulator start`: runs the local emulator until SIGINT/SIGTERM, printing how to connect. */
 export const emulatorStart: CommandHandler<typeof EMULATOR_START> = async (args, context) => {
-  const { startEmulator, startEmulatorCluster } = await import('@acs-identity/emulator');
-  const { workers } = args;
-  const options = {
-    port: args.port,
-    host: args.host,
-    dataDir: resolve(context.io.cwd, args['data-dir']),
-    tls: !args.http,
-    rateLimits: args['rate-limits'],
-    logger: (entry: EmulatorLogEntry) => logEntry(context, entry),
-    ...(args['database-url'] === undefined ? {} : { databaseUrl: args['database-url'] }),
-    ...(args['database-schema'] === undefined ? {} : { databaseSchema: args['database-schema'] }),
-    ...(args['trust-issuer'] === undefined
-      ? {}
-      : { trustedIssuers: args['trust-issuer'].map((issuer) => ({ issuer })) }),
-  };
-  const emulator = await (workers === 1
-    ? startEmulator(options)
-    : startEmulatorCluster({ ...options, handleSignals: false, ...(workers > 1 ? { workers } : {}) }));
-  if (workers !== 1) {
-    const count = 'workerPids' in emulator ? emulator.workerPids.length : workers;
-    context.log.notice(`Serving with ${count} worker processes.`);
+  const { launchEmulator } = await import('@acs-identity/emulator');
+  const emulator = await launchEmulator(emulatorOptions(args, context));
+  if ('workerPids' in emulator) {
+    context.log.notice(`Serving with ${emulator.workerPids.length} worker processes.`);
   }
   announce(context, emulator.info, emulator.infoFile);
   // Listen for Ctrl+C before saying it is ready: a script may stop it as soon as it reads the JSON.

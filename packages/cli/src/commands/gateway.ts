@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
 import type { LogEntry, StartGatewayOptions } from '@acs-identity/graphql';
+import { GATEWAY_OPTIONS } from '@acs-identity/graphql/options';
 import { chooseConnection } from '../connection-source.js';
 import type { CommandContext } from '../context.js';
 import type { CommandHandler } from '../handler.js';
+import { tableValues, unreadEnv } from '../option-table.js';
 import { addSecret } from '../redact.js';
-import type { GATEWAY_START } from '../specs/gateway.js';
+import { GATEWAY_START } from '../specs/gateway.js';
 import { runUntilStopped } from './shared.js';
 
 function logEntry(context: CommandContext, entry: LogEntry): void {
@@ -17,26 +19,42 @@ function logEntry(context: CommandContext, entry: LogEntry): void {
   else context.log.debug(line);
 }
 
-/** `gateway start`: runs the GraphQL trusted token service until SIGINT/SIGTERM. */
-export const gatewayStart: CommandHandler<typeof GATEWAY_START> = async (args, context) => {
-  const options: StartGatewayOptions = {
-    env: context.io.env,
-    logSink: (entry) => logEntry(context, entry),
-    logLevel: context.log.isDebug ? 'debug' : 'info',
-    dataDir: resolve(context.io.cwd, args['data-dir']),
-  };
-  if (args.port !== undefined) options.port = args.port;
-  if (args.host !== undefined) options.host = args.host;
-  if (args['database-url'] !== undefined) options.databaseUrl = args['database-url'];
-  if (args.dev) options.dev = true;
-  const connection = chooseConnection(args, context);
+/**
+ * The options given (flag or variable; the gateway applies the defaults of the same table), with one connection:
+ * a flag beats a variable, as for every command (connection-source.ts).
+ */
+export function gatewayOptions(
+  args: Readonly<Record<string, unknown>>,
+  context: CommandContext,
+): StartGatewayOptions {
+  const options = tableValues(GATEWAY_OPTIONS, args, context.sources);
+  const { connectionString, endpoint } = options;
+  const connection = chooseConnection(
+    {
+      ...(connectionString === undefined ? {} : { 'connection-string': connectionString }),
+      ...(endpoint === undefined ? {} : { endpoint }),
+    },
+    context,
+  );
   if (connection && 'connectionString' in connection) {
     addSecret(connection.connectionString);
-    options.connectionString = connection.connectionString;
+    delete options.endpoint;
   } else if (connection) {
-    options.endpoint = connection.endpoint;
+    delete options.connectionString;
   }
-  if (args['ca-cert'] !== undefined) options.caCertFile = args['ca-cert'];
+  return {
+    ...options,
+    ...(options.dataDir === undefined ? {} : { dataDir: resolve(context.io.cwd, options.dataDir) }),
+    // The variables of the options above were read here; the gateway reads the rest (GATEWAY_ADMIN_KEYS, PORT, ...).
+    env: unreadEnv(context.io.env, GATEWAY_START.options),
+    logSink: (entry) => logEntry(context, entry),
+    logLevel: options.logLevel ?? (context.log.isDebug ? 'debug' : 'info'),
+  };
+}
+
+/** `gateway start`: runs the GraphQL trusted token service until SIGINT/SIGTERM. */
+export const gatewayStart: CommandHandler<typeof GATEWAY_START> = async (args, context) => {
+  const options = gatewayOptions(args, context);
   const { startGateway } = await import('@acs-identity/graphql');
   const running = await startGateway(options);
   context.log.notice(

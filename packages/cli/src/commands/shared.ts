@@ -5,7 +5,9 @@ import { onStopSignals, type StopSignal } from '@acs-identity/core/server';
 import type { CommandContext } from '../context.js';
 import { isCliError } from '../errors.js';
 import type { JsonValue } from '../json.js';
+import { tableValues } from '../option-table.js';
 import { addSecret } from '../redact.js';
+import { EMULATOR_STATE } from '../specs/emulator.js';
 
 /** Re-throws a failure of a core operation as the core error it is (converted by core's own converter). */
 export function rethrow(error: unknown): never {
@@ -13,19 +15,15 @@ export function rethrow(error: unknown): never {
   throw toAcsIdentityError(error);
 }
 
-/** Where the emulator keeps its state, as the emulator's functions take it. */
-export interface StateArgs {
-  readonly 'data-dir': string;
-  readonly 'database-url'?: string;
-  readonly 'database-schema'?: string;
-}
-
-/** The emulator's state options from a command's arguments (`--data-dir` relative to the working folder). */
-export function stateOptions(args: StateArgs, context: CommandContext) {
+/**
+ * The emulator's state options from a command's arguments (its EMULATOR_STATE_OPTIONS), `--data-dir` relative to the
+ * working folder.
+ */
+export function stateOptions(args: Readonly<Record<string, unknown>>, context: CommandContext) {
+  const state = tableValues(EMULATOR_STATE, args);
   return {
-    dataDir: resolve(context.io.cwd, args['data-dir']),
-    ...(args['database-url'] === undefined ? {} : { databaseUrl: args['database-url'] }),
-    ...(args['database-schema'] === undefined ? {} : { databaseSchema: args['database-schema'] }),
+    ...state,
+    ...(state.dataDir === undefined ? {} : { dataDir: resolve(context.io.cwd, state.dataDir) }),
   };
 }
 

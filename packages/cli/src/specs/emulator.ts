@@ -1,82 +1,35 @@
-/** The commands that run and manage the local emulator, and its local Entra ID issuer. */
-import { DEFAULT_DATA_DIR, EMULATOR_INFO_FILE, ENV } from '@acs-identity/core/vocabulary';
+/**
+ * The commands that run and manage the local emulator, and its local Entra ID issuer. `emulator start` takes its options
+ * from the emulator's own table (EMULATOR_OPTIONS, the package bin's too), as do the state options of the others.
+ */
+import { DEFAULT_DATA_DIR, EMULATOR_INFO_FILE } from '@acs-identity/core/vocabulary';
+import { EMULATOR_OPTIONS } from '@acs-identity/emulator/options';
+import { optionsFromTable, pickTable } from '../option-table.js';
 import type { CommandSpec, OptionSpec } from '../spec.js';
 
+/** The old variable of `--database-url` (before the emulator's table named it), still read with a warning. */
+const OLD_DATABASE_URL = { databaseUrl: { deprecatedEnv: ['DATABASE_URL'] } } as const;
+
+/** Where the emulator keeps its state: the part of its table the commands that work on it directly take. */
+export const EMULATOR_STATE = pickTable(EMULATOR_OPTIONS, ['dataDir', 'databaseUrl', 'databaseSchema']);
+
 /** Where the emulator keeps its state, for the commands that work on it directly (also while it runs). */
-export const EMULATOR_STATE_OPTIONS = {
-  'data-dir': {
-    type: 'string',
-    default: DEFAULT_DATA_DIR,
-    env: ENV.dataDir,
-    description: 'Data folder of the emulator.',
-    placeholder: '<dir>',
-  },
-  'database-url': {
-    type: 'string',
-    env: 'DATABASE_URL',
-    secret: true,
-    description: 'postgres:// URL when the emulator keeps its state in PostgreSQL.',
-    placeholder: '<url>',
-  },
-  'database-schema': {
-    type: 'string',
-    description: 'PostgreSQL schema of the emulator’s tables (default acs_emulator).',
-    placeholder: '<name>',
-  },
-} as const satisfies Record<string, OptionSpec>;
+export const EMULATOR_STATE_OPTIONS = optionsFromTable(EMULATOR_STATE, OLD_DATABASE_URL);
 
 export const EMULATOR_START = {
   path: ['emulator', 'start'],
   summary: 'Run the local ACS Identity emulator until Ctrl+C (SIGINT) or SIGTERM.',
-  details: `Prints the endpoint, the connection string and how to trust its CA; writes them to <data-dir>/${EMULATOR_INFO_FILE} so other acs-identity commands find it.`,
-  options: {
-    port: {
-      type: 'number',
-      default: 8443,
-      integer: { min: 0, max: 65_535 },
-      description: 'TCP port (0: any free port).',
-      placeholder: '<port>',
-    },
-    host: {
-      type: 'string',
-      default: '127.0.0.1',
-      description: 'Interface to listen on.',
-      placeholder: '<host>',
-    },
-    'data-dir': {
-      ...EMULATOR_STATE_OPTIONS['data-dir'],
-      description: `Folder for the database, keys and ${EMULATOR_INFO_FILE}.`,
-    },
-    'database-url': {
-      ...EMULATOR_STATE_OPTIONS['database-url'],
-      description: 'postgres:// URL to share state between instances (default: SQLite in the data folder).',
-    },
-    'database-schema': EMULATOR_STATE_OPTIONS['database-schema'],
-    http: { type: 'boolean', description: 'Serve plain HTTP instead of HTTPS (loopback clients only).' },
-    'rate-limits': {
-      type: 'boolean',
-      default: true,
-      description:
-        'Apply the service’s per-30-second limits (answer 429 beyond them); --no-rate-limits turns them off.',
-    },
-    'trust-issuer': {
-      type: 'array',
-      description:
-        'Entra ID issuer URLs (the tokens’ iss) to trust besides the local one, for bearer requests and the Teams exchange; keys come from their OpenID discovery document.',
-      placeholder: '<issuer...>',
-    },
-    workers: {
-      type: 'number',
-      default: 1,
-      integer: { min: 0, max: 256 },
-      description: 'Worker processes sharing the port and the data folder; 0 means one per CPU core.',
-      placeholder: '<n>',
-    },
-  },
+  details: `Prints the endpoint, the connection string and how to trust its CA; writes them to <data-dir>/${EMULATOR_INFO_FILE} so other acs-identity commands find it. Its options are those of the package bin acs-identity-emulator (the same flags, variables and defaults).`,
+  options: optionsFromTable(EMULATOR_OPTIONS, {
+    ...OLD_DATABASE_URL,
+    tls: { deprecatedNegation: ['http'] },
+    logger: { defaultText: 'acs-identity’s log on stderr (requests with --verbose)' },
+  }),
   groups: [],
   examples: [
     ['acs-identity emulator start --port 0', 'Start on any free port'],
     ['acs-identity emulator start --workers 0', 'One worker process per CPU core'],
+    ['acs-identity emulator start --no-tls', 'Plain HTTP (loopback clients only)'],
   ],
 } as const satisfies CommandSpec;
 

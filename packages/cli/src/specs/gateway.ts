@@ -1,47 +1,20 @@
-/** `gateway start`: the GraphQL trusted token service. */
-import { DEFAULT_DATA_DIR, EMULATOR_INFO_FILE } from '@acs-identity/core/vocabulary';
+/** `gateway start`: the GraphQL trusted token service, with the options of the gateway's own table (GATEWAY_OPTIONS). */
+import { EMULATOR_INFO_FILE, ENV } from '@acs-identity/core/vocabulary';
+import { GATEWAY_OPTIONS } from '@acs-identity/graphql/options';
+import { optionsFromTable } from '../option-table.js';
 import type { CommandSpec } from '../spec.js';
 
 export const GATEWAY_START = {
   path: ['gateway', 'start'],
   summary: 'Run the GraphQL trusted token service until Ctrl+C (SIGINT) or SIGTERM.',
-  details:
-    'Every other setting (admin keys, OpenID Connect issuer, CORS, limits) comes from the GATEWAY_* environment variables described in the @acs-identity/graphql README. Without a connection option the gateway uses the local emulator of --data-dir.',
-  options: {
-    port: {
-      type: 'number',
-      env: 'GATEWAY_PORT',
-      integer: { min: 0, max: 65_535 },
-      description: 'TCP port (0: any free port); default 4000.',
-      placeholder: '<port>',
-    },
-    host: {
-      type: 'string',
-      env: 'GATEWAY_HOST',
-      description: 'Interface to listen on; default 127.0.0.1.',
-      placeholder: '<host>',
-    },
-    'data-dir': {
-      type: 'string',
-      env: 'GATEWAY_DATA_DIR',
-      default: DEFAULT_DATA_DIR,
-      description: `Folder of the SQLite mapping store and of the local emulator’s ${EMULATOR_INFO_FILE}.`,
-      placeholder: '<dir>',
-    },
-    'database-url': {
-      type: 'string',
-      env: 'GATEWAY_DATABASE_URL',
-      secret: true,
-      description: 'postgres:// URL of the mapping store, for several gateway instances (default: SQLite).',
-      placeholder: '<url>',
-    },
-    dev: {
-      type: 'boolean',
-      env: 'GATEWAY_DEV',
-      description:
-        'Development mode: POST /dev/sign-in lets anyone sign in as anyone, plus GraphiQL. Never in production.',
-    },
-  },
-  groups: ['connection'],
-  examples: [['acs-identity gateway start --dev', 'Gateway on the local emulator with dev sign-in']],
+  details: `Needs a back end (--connection-string or --endpoint, or ${ENV.connectionString} / ${ENV.endpoint}) and a way in for callers: GATEWAY_ADMIN_KEYS (an environment variable only, never a flag) and/or an OpenID Connect issuer (--oidc-issuer with --oidc-audience); it refuses to start without them. Only with --dev does it fall back to the local emulator found through <data-dir>/${EMULATOR_INFO_FILE} and let anyone sign in. Every option is also an environment variable (see the @acs-identity/graphql README); a flag wins over its variable.`,
+  options: optionsFromTable(GATEWAY_OPTIONS, { dataDir: { deprecatedEnv: ['GATEWAY_DATA_DIR'] } }),
+  groups: [],
+  examples: [
+    ['acs-identity gateway start --dev', 'Gateway on the local emulator with dev sign-in'],
+    [
+      'GATEWAY_ADMIN_KEYS="$(openssl rand -base64 32)" acs-identity gateway start --connection-string "$CONNECTION_STRING"',
+      'Gateway for administrators on a real resource',
+    ],
+  ],
 } as const satisfies CommandSpec;
