@@ -16,7 +16,7 @@ import { AcsIdentityError, redactSecrets, toAcsIdentityError } from './errors.js
 import { assertCommunicationUserId } from './identifiers.js';
 import { validateTokenLifetime } from './lifetimes.js';
 import { parseScopes } from './scopes.js';
-import { type ApiVersion, DEFAULT_API_VERSION, type TokenScope } from './vocabulary.js';
+import { API_VERSIONS, type ApiVersion, DEFAULT_API_VERSION, type TokenScope } from './vocabulary.js';
 
 /** One HTTP request made by an {@link IdentityClient}, as given to {@link IdentityClientOptions.logger}. */
 export interface IdentityRequestLogEntry {
@@ -212,7 +212,7 @@ function normalizeOptions(options: IdentityClientOptions): NormalizedOptions {
   if (!isApiVersion(apiVersion)) {
     throw new AcsIdentityError(
       'INVALID_INPUT',
-      `Unsupported api-version ${JSON.stringify(String(apiVersion).slice(0, 40))}. Supported: 2021-03-07, 2022-06-01, 2022-10-01, 2023-10-01.`,
+      `Unsupported api-version ${JSON.stringify(String(apiVersion).slice(0, 40))}. Supported: ${API_VERSIONS.join(', ')}.`,
       { target: 'apiVersion' },
     );
   }

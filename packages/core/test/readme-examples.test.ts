@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   AcsIdentityError,
   apiVersionFeatures,
+  apiVersionFor,
   assertCommunicationUserId,
   decodeAccessToken,
   formatIdentifier,
@@ -65,18 +66,20 @@ describe('README examples', () => {
     parseScope('CHAT_JOIN_LIMITED'); // 'chat.join.limited'
     SCOPE_DETAILS['voip.join'].since; // '2023-10-01'
     validateTokenLifetime(60); // 60
-    apiVersionFeatures('2022-10-01'); // { scopes: ['chat', 'voip'], expiresInMinutes: true, teamsExchange: true }
+    apiVersionFeatures('2022-10-01'); // { scopes: ['chat', 'voip'], expiresInMinutes: true, teamsExchange: true, ... }
+    apiVersionFor('teamsExtension'); // '2025-06-30': the oldest stable version with Teams Extension
 
     // The comments above hold:
     expect(parseScopes(['CHAT', 'voip,chat.join', 'chat'])).toEqual(['chat', 'voip', 'chat.join']);
     expect(parseScope('CHAT_JOIN_LIMITED')).toBe('chat.join.limited');
     expect(SCOPE_DETAILS['voip.join'].since).toBe('2023-10-01');
     expect(validateTokenLifetime(60)).toBe(60);
-    expect(apiVersionFeatures('2022-10-01')).toEqual({
+    expect(apiVersionFeatures('2022-10-01')).toMatchObject({
       scopes: ['chat', 'voip'],
       expiresInMinutes: true,
       teamsExchange: true,
     });
+    expect(apiVersionFor('teamsExtension')).toBe('2025-06-30');
   });
 
   it('tokens', async () => {
