@@ -2,73 +2,25 @@
  * The ACS Identity operations over `@azure/communication-identity`, authenticated by connection string or by endpoint
  * plus a `TokenCredential`. Node entry.
  */
-import { readFileSync } from 'node:fs';
-import { createSecureContext, rootCertificates } from 'node:tls';
 import {
   CommunicationIdentityClient,
   type CommunicationIdentityClientOptions,
 } from '@azure/communication-identity';
-import { AzureKeyCredential, type KeyCredential, type TokenCredential } from '@azure/core-auth';
-import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import { apiVersionFeatures, isApiVersion } from './api-versions.js';
-import { isLoopbackHost, normalizeEndpoint, parseConnectionString } from './connection-string.js';
-import { AcsIdentityError, redactSecrets, toAcsIdentityError } from './errors.js';
+import type { TokenCredential } from '@azure/core-auth';
+import { apiVersionFeatures } from './api-versions.js';
+import { type IdentityClientOptions, normalizeOptions } from './client-options.js';
+import { AcsIdentityError, toAcsIdentityError } from './errors.js';
 import { assertCommunicationUserId } from './identifiers.js';
 import { validateTokenLifetime } from './lifetimes.js';
+import { transportOptions, withoutRequestSecrets } from './pipeline-policies.js';
 import { parseScopes } from './scopes.js';
-import { API_VERSIONS, type ApiVersion, DEFAULT_API_VERSION, type TokenScope } from './vocabulary.js';
+import type { ApiVersion, TokenScope } from './vocabulary.js';
 
-/** One HTTP request made by an {@link IdentityClient}, as given to {@link IdentityClientOptions.logger}. */
-export interface IdentityRequestLogEntry {
-  method: string;
-  /** The request URL. It holds no secret (ids and api-version only); redacted anyway. */
-  url: string;
-  /** HTTP status, absent when no answer came. */
-  status?: number;
-  durationMs: number;
-  /** The `x-ms-client-request-id` sent with the request. */
-  requestId?: string;
-  /** The error code when the request failed without an answer (e.g. `SERVICE_UNAVAILABLE`). */
-  error?: string;
-}
-
-/** Retry settings passed to the Azure pipeline. */
-export interface IdentityClientRetryOptions {
-  /** @default 3 */
-  maxRetries?: number;
-  /** Base delay between attempts, doubled each time. @default 800 */
-  retryDelayInMs?: number;
-  /** @default 64000 */
-  maxRetryDelayInMs?: number;
-}
-
-/** How to reach and authenticate to an ACS resource (or the local emulator). */
-export interface IdentityClientOptions {
-  /**
-   * `endpoint=https://<resource>.communication.azure.com/;accesskey=<base64 key>`. Requests are HMAC-signed.
-   * Give either this or {@link endpoint}.
-   */
-  connectionString?: string;
-  /** The resource endpoint, authenticated with {@link credential} (Entra ID). */
-  endpoint?: string;
-  /**
-   * The Entra ID credential used with {@link endpoint}.
-   * @default new DefaultAzureCredential() from `@azure/identity` (environment, managed identity, Azure CLI...), loaded on
-   *   first use
-   */
-  credential?: TokenCredential;
-  /** @default '2023-10-01' */
-  apiVersion?: ApiVersion;
-  /**
-   * A PEM file with CA certificates to trust for this client's HTTPS requests, in addition to the public roots
-   * (e.g. the emulator's `ca.pem`). No need for `NODE_EXTRA_CA_CERTS`. Ignored for plain-HTTP endpoints.
-   */
-  caCertFile?: string;
-  /** Called once per HTTP attempt with a redacted summary. Never receives keys, tokens or signatures. */
-  logger?: (entry: IdentityRequestLogEntry) => void;
-  /** @default the Azure pipeline's defaults (3 retries, exponential back-off, honours Retry-After) */
-  retry?: IdentityClientRetryOptions;
-}
+export type {
+  IdentityClientOptions,
+  IdentityClientRetryOptions,
+  IdentityRequestLogEntry,
+} from './client-options.js';
 
 /** Options every operation takes. */
 export interface IdentityOperationOptions {
@@ -119,218 +71,6 @@ export interface IdentityClient {
   ): Promise<IssuedToken>;
 }
 
-interface NormalizedOptions {
-  endpoint: string;
-  credential: KeyCredential | TokenCredential;
-  apiVersion: ApiVersion;
-  insecure: boolean;
-  loopback: boolean;
-  ca?: string[];
-  logger?: (entry: IdentityRequestLogEntry) => void;
-  retry?: IdentityClientRetryOptions;
-}
-
-function lazyDefaultAzureCredential(): TokenCredential {
-  let credential: Promise<TokenCredential> | undefined;
-  return {
-    async getToken(scopes, options) {
-      credential ??= import('@azure/identity').then((m) => new m.DefaultAzureCredential());
-      return (await credential).getToken(scopes, options);
-    },
-  };
-}
-
-/**
- * The CA certificates a client trusts: the file's, plus `NODE_EXTRA_CA_CERTS`, plus the public roots unless the
- * endpoint is a loopback host. No public CA issues certificates for localhost or 127.0.0.1, so a loopback server (the
- * local emulator) can only present a private CA's certificate; leaving the ~150 public roots out of its trust list
- * saves parsing them, about 35 ms of every CLI command against the emulator.
- */
-function readCaFile(path: string, loopback: boolean): string[] {
-  let pem: string;
-  try {
-    pem = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as { code?: string }).code ?? 'unreadable';
-    throw new AcsIdentityError('NOT_CONFIGURED', `Cannot read the CA certificate file ${path} (${code}).`, {
-      cause: e,
-      target: 'caCertFile',
-    });
-  }
-  const certs = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
-  if (!certs) {
-    throw new AcsIdentityError('INVALID_INPUT', `The CA certificate file ${path} holds no PEM certificate.`, {
-      target: 'caCertFile',
-    });
-  }
-  const extra = process.env.NODE_EXTRA_CA_CERTS ? safeRead(process.env.NODE_EXTRA_CA_CERTS) : [];
-  return loopback ? [...extra, ...certs] : [...rootCertificates, ...extra, ...certs];
-}
-
-function safeRead(path: string): string[] {
-  try {
-    return (
-      readFileSync(path, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []
-    );
-  } catch {
-    return [];
-  }
-}
-
-function normalizeOptions(options: IdentityClientOptions): NormalizedOptions {
-  if (!options || typeof options !== 'object') {
-    throw new AcsIdentityError('INVALID_INPUT', 'createIdentityClient needs an options object.');
-  }
-  const {
-    connectionString,
-    endpoint,
-    credential,
-    apiVersion = DEFAULT_API_VERSION,
-    caCertFile,
-    logger,
-    retry,
-  } = options;
-  if (connectionString !== undefined && endpoint !== undefined) {
-    throw new AcsIdentityError(
-      'INVALID_INPUT',
-      'Give either a connection string or an endpoint (with an Entra ID credential), not both.',
-    );
-  }
-  if (connectionString !== undefined && credential !== undefined) {
-    throw new AcsIdentityError(
-      'INVALID_INPUT',
-      'A credential is used with an endpoint only; a connection string carries its own access key.',
-      { target: 'credential' },
-    );
-  }
-  if (connectionString === undefined && endpoint === undefined) {
-    throw new AcsIdentityError(
-      'NOT_CONFIGURED',
-      'No ACS endpoint configured. Give a connection string (AZURE_COMMUNICATION_CONNECTION_STRING) or an endpoint (AZURE_COMMUNICATION_ENDPOINT) with an Entra ID credential.',
-    );
-  }
-  if (!isApiVersion(apiVersion)) {
-    throw new AcsIdentityError(
-      'INVALID_INPUT',
-      `Unsupported api-version ${JSON.stringify(String(apiVersion).slice(0, 40))}. Supported: ${API_VERSIONS.join(', ')}.`,
-      { target: 'apiVersion' },
-    );
-  }
-  if (logger !== undefined && typeof logger !== 'function') {
-    throw new AcsIdentityError('INVALID_INPUT', 'The logger option must be a function.', {
-      target: 'logger',
-    });
-  }
-  let url: string;
-  let cred: KeyCredential | TokenCredential;
-  if (connectionString !== undefined) {
-    const parsed = parseConnectionString(connectionString);
-    url = parsed.endpoint;
-    cred = new AzureKeyCredential(parsed.accessKey);
-  } else {
-    url = normalizeEndpoint(String(endpoint));
-    if (credential !== undefined && typeof (credential as { getToken?: unknown }).getToken !== 'function') {
-      throw new AcsIdentityError(
-        'INVALID_INPUT',
-        'The credential must be a TokenCredential (with getToken).',
-        {
-          target: 'credential',
-        },
-      );
-    }
-    cred = credential ?? lazyDefaultAzureCredential();
-  }
-  const { protocol, hostname } = new URL(url);
-  const insecure = protocol === 'http:';
-  if (insecure && !isLoopbackHost(hostname)) {
-    throw new AcsIdentityError(
-      'INVALID_INPUT',
-      `Plain-HTTP endpoints are allowed for loopback hosts only (localhost, 127.0.0.1, ::1); use https:// for ${hostname}.`,
-      { target: 'endpoint' },
-    );
-  }
-  if (insecure && !(cred instanceof AzureKeyCredential)) {
-    throw new AcsIdentityError(
-      'NOT_CONFIGURED',
-      'Entra ID (bearer token) authentication needs HTTPS: the Azure SDK refuses to send tokens over plain HTTP. Use the https:// endpoint (with caCertFile for a local CA) or a connection string.',
-      { target: 'endpoint' },
-    );
-  }
-  const out: NormalizedOptions = {
-    endpoint: url,
-    credential: cred,
-    apiVersion,
-    insecure,
-    loopback: isLoopbackHost(hostname),
-  };
-  if (caCertFile !== undefined && !insecure) out.ca = readCaFile(caCertFile, out.loopback);
-  if (logger) out.logger = logger;
-  if (retry) out.retry = retry;
-  return out;
-}
-
-/**
- * A local endpoint is reached directly even when HTTPS_PROXY/HTTP_PROXY are set: the pipeline's proxy policy would
- * send loopback traffic to the proxy (and its proxy agent would drop the per-client CA).
- */
-const loopbackWithoutProxyPolicy: PipelinePolicy = {
-  name: 'acsIdentityLoopbackWithoutProxy',
-  sendRequest(request, next) {
-    delete request.agent;
-    return next(request);
-  },
-};
-
-function requestLoggerPolicy(logger: (entry: IdentityRequestLogEntry) => void): PipelinePolicy {
-  const emit = (entry: IdentityRequestLogEntry) => {
-    try {
-      logger(entry);
-    } catch {
-      // A failing logger must not fail the operation.
-    }
-  };
-  return {
-    name: 'acsIdentityRequestLogger',
-    async sendRequest(request, next) {
-      const started = performance.now();
-      const base = { method: request.method, url: redactSecrets(request.url), requestId: request.requestId };
-      try {
-        const response = await next(request);
-        emit({ ...base, status: response.status, durationMs: Math.round(performance.now() - started) });
-        return response;
-      } catch (e) {
-        const status = (e as { statusCode?: unknown }).statusCode;
-        const entry: IdentityRequestLogEntry = {
-          ...base,
-          durationMs: Math.round(performance.now() - started),
-        };
-        if (typeof status === 'number') entry.status = status;
-        else entry.error = toAcsIdentityError(e).code;
-        emit(entry);
-        throw e;
-      }
-    },
-  };
-}
-
-/**
- * The SDK's `RestError` keeps the request it sent: its headers (the bearer token or HMAC signature) and body (the Teams
- * user's Entra token). It becomes our error's `cause`, so keep only the method and URL of that request.
- */
-function withoutRequestSecrets(e: unknown): unknown {
-  const err = e as { request?: { method?: unknown; url?: unknown }; response?: { request?: unknown } } | null;
-  if (err && typeof err === 'object' && err.request && typeof err.request === 'object') {
-    const request = { method: err.request.method, url: err.request.url };
-    try {
-      err.request = request;
-      if (err.response && typeof err.response === 'object') err.response.request = request;
-    } catch {
-      // A frozen error keeps its request; nothing more we can do.
-    }
-  }
-  return e;
-}
-
 const GUID = /^\{?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\}?$/i;
 
 /**
@@ -342,23 +82,9 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
   const o = normalizeOptions(options);
   const features = apiVersionFeatures(o.apiVersion);
   const sdkOptions: CommunicationIdentityClientOptions & { apiVersion: string } = {
+    ...transportOptions(o),
     apiVersion: o.apiVersion,
   };
-  if (o.insecure) sdkOptions.allowInsecureConnection = true;
-  if (o.ca) {
-    // One secure context per client, handed to the agent instead of the `ca` list: Node's https agent keys its
-    // connection pool by a string that concatenates every `ca` entry (the public roots plus ours) on every request,
-    // and builds a fresh context per connection; a prebuilt context avoids both (a third of the gateway's CPU).
-    const secureContext = createSecureContext({ ca: o.ca });
-    sdkOptions.tlsOptions = { secureContext } as NonNullable<
-      CommunicationIdentityClientOptions['tlsOptions']
-    >;
-  }
-  if (o.retry) sdkOptions.retryOptions = o.retry;
-  const policies: NonNullable<CommunicationIdentityClientOptions['additionalPolicies']> = [];
-  if (o.loopback) policies.push({ policy: loopbackWithoutProxyPolicy, position: 'perRetry' });
-  if (o.logger) policies.push({ policy: requestLoggerPolicy(o.logger), position: 'perRetry' });
-  if (policies.length > 0) sdkOptions.additionalPolicies = policies;
   // The SDK reads `apiVersion` from its options at runtime although its public type does not declare it.
   const sdk = new CommunicationIdentityClient(o.endpoint, o.credential as TokenCredential, sdkOptions);
 
