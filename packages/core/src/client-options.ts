@@ -62,6 +62,11 @@ export interface IdentityClientOptions {
   retry?: IdentityClientRetryOptions;
 }
 
+/** Options every operation takes. */
+export interface IdentityOperationOptions {
+  abortSignal?: AbortSignal;
+}
+
 /** The options, checked and resolved. */
 export interface NormalizedOptions {
   endpoint: string;
