@@ -220,8 +220,28 @@ describe('headers of every answer', () => {
   });
 });
 
+describe('paths as clients build them', () => {
+  it('serves //identities and //access/... (an endpoint with a trailing slash plus the route) as the routes', async () => {
+    const created = await signedRequest(t, { target: `//identities?api-version=${V}` });
+    expect(created.status).toBe(201);
+    const id = (created.json as { identity: { id: string } }).identity.id;
+    const issued = await signedRequest(t, {
+      target: `//identities/${encodeURIComponent(id)}/:issueAccessToken?api-version=${V}`,
+      body: JSON.stringify({ scopes: ['chat'] }),
+    });
+    expect(issued.status).toBe(200);
+    const list = await signedRequest(t, {
+      method: 'GET',
+      target: `//access/entra/assignments?api-version=${PREVIEW}`,
+    });
+    expect(list.status).toBe(200);
+    expect((await rawRequest(t, 'GET', '/nothing//identities', {})).status).toBe(404);
+  });
+});
+
 describe('timestamps', () => {
   it('writes expiresOn with the issue instant sub-second digits: exp is its whole second', async () => {
+    const subMillisecond: string[] = [];
     for (let i = 0; i < 5; i += 1) {
       t.clock.now += 137;
       const res = await call(t, 'POST', issuePath(userId), V, { scopes: ['chat'] });
@@ -231,7 +251,10 @@ describe('timestamps', () => {
       const exp = decodeToken(token)?.claims.exp as number;
       expect(Math.floor(Date.parse(expiresOn) / 1000)).toBe(exp);
       expect(expiresOn.slice(20, 23)).toBe(String(t.clock.now % 1000).padStart(3, '0'));
+      subMillisecond.push(expiresOn.slice(23, 27));
     }
+    // Digits below the millisecond come from the monotonic clock: not all zero.
+    expect(subMillisecond.some((d) => d !== '0000')).toBe(true);
   });
 
   it('gives lastTokenIssuedAt and expiresOn the same fraction of a second, as the service example does', async () => {
