@@ -3,23 +3,16 @@
  * on the Azure core pipeline, authenticated by connection string or by endpoint plus a `TokenCredential`. Node entry.
  */
 import { type AccessOperations, accessOperations } from './access-operations.js';
-import {
-  type IdentityClientOptions,
-  type IdentityOperationOptions,
-  normalizeOptions,
-} from './client-options.js';
+import { type IdentityClientOptions, normalizeOptions } from './client-options.js';
 import { AcsIdentityError } from './errors.js';
 import type {
   CreatedUser,
   CreatedUserAndToken,
   CreateUserAndTokenOptions,
   CreateUserOptions,
-  IssuedToken,
-  IssueTokenOptions,
-  TeamsTokenExchangeInput,
 } from './operation-types.js';
 import { transportOptions } from './pipeline-policies.js';
-import { run, sdkOperations } from './sdk-operations.js';
+import { run, type SdkOperations, sdkOperations } from './sdk-operations.js';
 import type { ApiVersion } from './vocabulary.js';
 
 export type {
@@ -31,7 +24,9 @@ export type {
 export type * from './operation-types.js';
 
 /** The ACS Identity operations. Every failure is an `AcsIdentityError`. */
-export interface IdentityClient extends AccessOperations {
+export interface IdentityClient
+  extends AccessOperations,
+    Omit<SdkOperations, 'createUser' | 'createUserAndToken'> {
   /** The endpoint, with a trailing slash. */
   readonly endpoint: string;
   readonly apiVersion: ApiVersion;
@@ -41,13 +36,6 @@ export interface IdentityClient extends AccessOperations {
     scopes: readonly string[],
     options?: CreateUserAndTokenOptions,
   ): Promise<CreatedUserAndToken>;
-  issueToken(userId: string, scopes: readonly string[], options?: IssueTokenOptions): Promise<IssuedToken>;
-  revokeTokens(userId: string, options?: IdentityOperationOptions): Promise<void>;
-  deleteUser(userId: string, options?: IdentityOperationOptions): Promise<void>;
-  exchangeTeamsToken(
-    input: TeamsTokenExchangeInput,
-    options?: IdentityOperationOptions,
-  ): Promise<IssuedToken>;
 }
 
 /**

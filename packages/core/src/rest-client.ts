@@ -29,6 +29,8 @@ export interface RestCall {
   abortSignal?: AbortSignal | undefined;
 }
 
+const METHODS = { GET: 'get', POST: 'post', PUT: 'put', PATCH: 'patch', DELETE: 'delete' } as const;
+
 /** A 2xx answer: its status and parsed JSON body (`undefined` when empty). */
 export interface RestAnswer {
   status: number;
@@ -73,23 +75,7 @@ export function createRestCaller(
     const resource = path(call.path, ...(call.params ?? []));
     let response: HttpResponse;
     try {
-      switch (call.method) {
-        case 'GET':
-          response = await resource.get(request);
-          break;
-        case 'POST':
-          response = await resource.post(request);
-          break;
-        case 'PUT':
-          response = await resource.put(request);
-          break;
-        case 'PATCH':
-          response = await resource.patch(request);
-          break;
-        case 'DELETE':
-          response = await resource.delete(request);
-          break;
-      }
+      response = await resource[METHODS[call.method]](request);
     } catch (e) {
       throw toAcsIdentityError(withoutRequestSecrets(e));
     }

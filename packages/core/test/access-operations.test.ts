@@ -5,9 +5,9 @@
  * faithful emulator (`packages/emulator/test/core-access.test.ts`).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AcsIdentityError, isAcsIdentityError } from '../src/index.js';
 import { createIdentityClient } from '../src/node.js';
 import { type FakeAcsService, startFakeAcsService } from './support/fake-acs-service.js';
+import { rejection } from './support/rejection.js';
 
 const TENANT = '3f14cf17-84d5-42c2-8689-a6365c474b4e';
 const OBJECT = '350adb03-7be9-4846-b078-35adb0d0e119';
@@ -37,16 +37,6 @@ beforeEach(() => {
 
 const client = (s = service) =>
   createIdentityClient({ connectionString: s.connectionString, retry: { maxRetries: 0 } });
-
-async function rejection(promise: Promise<unknown>): Promise<AcsIdentityError> {
-  try {
-    await promise;
-  } catch (e) {
-    if (isAcsIdentityError(e)) return e;
-    throw new Error(`expected an AcsIdentityError, got ${String(e)}`);
-  }
-  throw new Error('expected the promise to reject');
-}
 
 function sent() {
   return service.requests.map((r) => ({
