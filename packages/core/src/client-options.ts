@@ -55,7 +55,7 @@ export interface IdentityClientOptions {
    * A PEM file with CA certificates to trust for this client's HTTPS requests, in addition to the public roots
    * (e.g. the emulator's `ca.pem`). No need for `NODE_EXTRA_CA_CERTS`. Ignored for plain-HTTP endpoints.
    */
-  caCertFile?: string;
+  caCertFile?: string | undefined;
   /** Called once per HTTP attempt with a redacted summary. Never receives keys, tokens or signatures. */
   logger?: (entry: IdentityRequestLogEntry) => void;
   /** @default the Azure pipeline's defaults (3 retries, exponential back-off, honours Retry-After) */
