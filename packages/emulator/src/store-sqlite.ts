@@ -94,8 +94,9 @@ function storageError(action: string, e: unknown): EmulatorError {
 
 /**
  * Embedded store in one SQLite file. WAL journal with `synchronous=FULL`: every commit is fsynced before the call
- * returns, so an acknowledged write survives a process kill and a power loss. Only identity writes (create, revoke,
- * delete) commit; token issuance reads only, so the fsync cost does not touch the hot path.
+ * returns, so an acknowledged write survives a process kill and a power loss. Identity writes (create, revoke,
+ * delete, custom ids, assignments) commit that way; token issuance writes only the token time, without an fsync
+ * (see `recordTokenIssued`), so the fsync cost does not touch the hot path.
  */
 class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
