@@ -2,7 +2,16 @@
  * @acs-identity/core, isomorphic entry: identifier kinds, scopes, lifetimes, api-versions, typed errors and token
  * reading. No Node built-ins: safe to bundle for the browser.
  */
-export { type ApiVersionFeatures, apiVersionFeatures, isApiVersion } from './api-versions.js';
+export {
+  API_VERSION_FEATURES,
+  type ApiVersionFeature,
+  type ApiVersionFeatures,
+  apiVersionFeatures,
+  apiVersionFor,
+  apiVersionsWith,
+  isApiVersion,
+  isPreviewApiVersion,
+} from './api-versions.js';
 export {
   AcsIdentityError,
   type AcsIdentityErrorOptions,
@@ -47,13 +56,20 @@ export {
   type AcsIdentityErrorCode,
   API_VERSIONS,
   type ApiVersion,
+  CUSTOM_ID_MAX_LENGTH,
   DEFAULT_API_VERSION,
   DEFAULT_DATA_DIR,
   EMULATOR_INFO_FILE,
+  ENTRA_PERMISSION_SCOPES,
+  ENTRA_PRINCIPAL_TYPES,
   ENV,
+  type EntraPermission,
+  type EntraPrincipalType,
   ERROR_CODES,
   SCOPE_SERVICE_NAMES,
   SCOPE_SINCE,
+  TEAMS_EXTENSION_PRINCIPAL_TYPES,
+  type TeamsExtensionPrincipalType,
   TOKEN_LIFETIME,
   TOKEN_SCOPES,
   type TokenScope,

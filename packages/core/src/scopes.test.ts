@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { apiVersionFeatures, isApiVersion } from './api-versions.js';
+import {
+  apiVersionFeatures,
+  apiVersionFor,
+  apiVersionsWith,
+  isApiVersion,
+  isPreviewApiVersion,
+} from './api-versions.js';
 import { isTokenScope, parseScope, parseScopes, SCOPE_DETAILS } from './scopes.js';
 import { API_VERSIONS, DEFAULT_API_VERSION, TOKEN_SCOPES } from './vocabulary.js';
 
@@ -57,34 +63,76 @@ describe('parseScopes', () => {
 });
 
 describe('api-versions', () => {
-  it('lists the four versions with 2023-10-01 as default', () => {
-    expect(API_VERSIONS).toEqual(['2021-03-07', '2022-06-01', '2022-10-01', '2023-10-01']);
+  it('lists the nine versions oldest first with 2023-10-01 as default', () => {
+    expect(API_VERSIONS).toEqual([
+      '2021-03-07',
+      '2022-06-01',
+      '2022-10-01',
+      '2023-10-01',
+      '2025-03-02-preview',
+      '2025-04-01-preview',
+      '2025-06-30',
+      '2026-07-22',
+      '2026-09-23',
+    ]);
     expect(DEFAULT_API_VERSION).toBe('2023-10-01');
     expect(isApiVersion('2022-10-01')).toBe(true);
+    expect(isApiVersion('2025-03-02-preview')).toBe(true);
     expect(isApiVersion('2024-01-01')).toBe(false);
+    expect(isApiVersion('2025-03-31-preview')).toBe(false);
   });
 
   it('knows what each version adds', () => {
+    const none = { customId: false, getIdentity: false, teamsExtension: false, entraUsers: false };
     expect(apiVersionFeatures('2021-03-07')).toEqual({
       scopes: ['chat', 'voip'],
       expiresInMinutes: false,
       teamsExchange: false,
+      ...none,
     });
     expect(apiVersionFeatures('2022-06-01')).toEqual({
       scopes: ['chat', 'voip'],
       expiresInMinutes: false,
       teamsExchange: true,
+      ...none,
     });
     expect(apiVersionFeatures('2022-10-01')).toEqual({
       scopes: ['chat', 'voip'],
       expiresInMinutes: true,
       teamsExchange: true,
+      ...none,
     });
-    expect(apiVersionFeatures('2023-10-01')).toEqual({
-      scopes: [...TOKEN_SCOPES],
-      expiresInMinutes: true,
-      teamsExchange: true,
+    const classic = { scopes: [...TOKEN_SCOPES], expiresInMinutes: true, teamsExchange: true };
+    expect(apiVersionFeatures('2023-10-01')).toEqual({ ...classic, ...none });
+    expect(apiVersionFeatures('2025-04-01-preview')).toEqual({ ...classic, ...none });
+    expect(apiVersionFeatures('2025-03-02-preview')).toEqual({
+      ...classic,
+      customId: true,
+      getIdentity: true,
+      teamsExtension: true,
+      entraUsers: true,
     });
+    for (const version of ['2025-06-30', '2026-07-22', '2026-09-23'] as const) {
+      expect(apiVersionFeatures(version)).toEqual({ ...classic, ...none, teamsExtension: true });
+    }
+  });
+
+  it('lists the versions of a feature and picks the one to call: the given one, else the oldest stable', () => {
+    expect(apiVersionsWith('teamsExtension')).toEqual([
+      '2025-03-02-preview',
+      '2025-06-30',
+      '2026-07-22',
+      '2026-09-23',
+    ]);
+    expect(apiVersionsWith('entraUsers')).toEqual(['2025-03-02-preview']);
+    expect(apiVersionFor('teamsExtension')).toBe('2025-06-30');
+    expect(apiVersionFor('teamsExtension', '2026-09-23')).toBe('2026-09-23');
+    expect(apiVersionFor('teamsExtension', '2023-10-01')).toBe('2025-06-30');
+    expect(apiVersionFor('customId')).toBe('2025-03-02-preview');
+    expect(apiVersionFor('entraUsers', '2025-06-30')).toBe('2025-03-02-preview');
+    expect(apiVersionFor('teamsExchange')).toBe('2022-06-01');
+    expect(isPreviewApiVersion('2025-03-02-preview')).toBe(true);
+    expect(isPreviewApiVersion('2025-06-30')).toBe(false);
   });
 
   it('agrees with the since of every scope', () => {

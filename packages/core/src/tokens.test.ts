@@ -69,6 +69,12 @@ describe('formatServiceTimestamp', () => {
     );
   });
 
+  it('keeps the sub-millisecond fraction of epoch milliseconds, down to 100 ns', () => {
+    expect(formatServiceTimestamp(1697729661798.25)).toBe('2023-10-19T15:34:21.7982500+00:00');
+    expect(formatServiceTimestamp(1697729661798)).toBe('2023-10-19T15:34:21.7980000+00:00');
+    expect(formatServiceTimestamp(1697729661798.75)).toBe('2023-10-19T15:34:21.7987500+00:00');
+  });
+
   it('gives a string Date parses back to the same instant', () => {
     const d = new Date(1697729661123);
     expect(new Date(formatServiceTimestamp(d)).getTime()).toBe(d.getTime());

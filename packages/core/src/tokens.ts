@@ -77,7 +77,15 @@ export function decodeAccessToken(token: string): DecodedAccessToken {
   return out;
 }
 
-/** Formats an instant like the service: `2023-10-19T15:34:21.7980000+00:00` (seven fractional digits, `+00:00`). */
-export function formatServiceTimestamp(d: Date): string {
-  return d.toISOString().replace(/\.(\d{3})Z$/, '.$10000+00:00');
+/**
+ * Formats an instant like the service: `2023-10-19T15:34:21.7982808+00:00` (seven fractional digits, `+00:00`). A
+ * `Date` has milliseconds only (`.7980000`); epoch milliseconds as a number keep their fraction down to 100 ns, the
+ * service's resolution (`1697729661798.25` gives `.7982500`).
+ */
+export function formatServiceTimestamp(at: Date | number): string {
+  const ms = typeof at === 'number' ? at : at.getTime();
+  const whole = Math.floor(ms);
+  const ticks = Math.min(9999, Math.round((ms - whole) * 10_000));
+  const iso = new Date(whole).toISOString();
+  return `${iso.slice(0, -1)}${String(ticks).padStart(4, '0')}+00:00`;
 }

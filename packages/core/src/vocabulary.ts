@@ -35,14 +35,57 @@ export const SCOPE_SINCE = {
 /** Token lifetimes in minutes: 60 to 1440, 1440 when not given (reference section 2). */
 export const TOKEN_LIFETIME = { minMinutes: 60, maxMinutes: 1440, defaultMinutes: 1440 } as const;
 
-/** The data-plane api-versions of the ACS Identity service this project speaks, oldest first. */
-export const API_VERSIONS = ['2021-03-07', '2022-06-01', '2022-10-01', '2023-10-01'] as const;
+/**
+ * The data-plane api-versions of the ACS Identity service this project speaks, oldest first (previews by their date).
+ * What each one has is core's feature table (`API_VERSION_FEATURES`).
+ */
+export const API_VERSIONS = [
+  '2021-03-07',
+  '2022-06-01',
+  '2022-10-01',
+  '2023-10-01',
+  '2025-03-02-preview',
+  '2025-04-01-preview',
+  '2025-06-30',
+  '2026-07-22',
+  '2026-09-23',
+] as const;
 
 /** One of {@link API_VERSIONS}. */
 export type ApiVersion = (typeof API_VERSIONS)[number];
 
 /** The api-version the JS SDK 1.3.x sends by default, and the one core uses unless told otherwise. */
 export const DEFAULT_API_VERSION = '2023-10-01' satisfies ApiVersion;
+
+/** The longest `customId` the service takes on create (and the shortest: 1). */
+export const CUSTOM_ID_MAX_LENGTH = 256;
+
+/** Who a Teams Phone extensibility (Teams Extension) assignment is for. `teamsResourceAccount` is the docs' name. */
+export const TEAMS_EXTENSION_PRINCIPAL_TYPES = ['resourceAccount', 'user', 'teamsResourceAccount'] as const;
+
+/** One of {@link TEAMS_EXTENSION_PRINCIPAL_TYPES}. */
+export type TeamsExtensionPrincipalType = (typeof TEAMS_EXTENSION_PRINCIPAL_TYPES)[number];
+
+/** Who an Entra ID user assignment is for: one user, the members of a group, or every user of a tenant. */
+export const ENTRA_PRINCIPAL_TYPES = ['user', 'group', 'tenant'] as const;
+
+/** One of {@link ENTRA_PRINCIPAL_TYPES}. */
+export type EntraPrincipalType = (typeof ENTRA_PRINCIPAL_TYPES)[number];
+
+/**
+ * The delegated permissions of the "Azure Communication Services Clients" application an Entra user token carries
+ * (`scp`), and the ACS scope each one becomes on exchange (one to one).
+ */
+export const ENTRA_PERMISSION_SCOPES = {
+  VoIP: 'voip',
+  'VoIP.Join': 'voip.join',
+  Chat: 'chat',
+  'Chat.Join': 'chat.join',
+  'Chat.Join.Limited': 'chat.join.limited',
+} as const satisfies Record<string, TokenScope>;
+
+/** One of the keys of {@link ENTRA_PERMISSION_SCOPES}. */
+export type EntraPermission = keyof typeof ENTRA_PERMISSION_SCOPES;
 
 /**
  * Every code an `AcsIdentityError` can carry. Closed: callers switch over it exhaustively. The CLI's exit codes and the

@@ -2,13 +2,14 @@ import { createServer } from 'node:net';
 import { inspect } from 'node:util';
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AcsIdentityError, decodeAccessToken, isAcsIdentityError } from '../src/index.js';
+import { decodeAccessToken } from '../src/index.js';
 import {
   createIdentityClient,
   type IdentityClientOptions,
   type IdentityRequestLogEntry,
 } from '../src/node.js';
 import { type FakeAcsService, startFakeAcsService } from './support/fake-acs-service.js';
+import { rejection } from './support/rejection.js';
 import { createTestTls, type TestTls } from './support/tls.js';
 
 const TEAMS = {
@@ -38,16 +39,6 @@ beforeEach(() => {
   https.requests.length = 0;
   http.requests.length = 0;
 });
-
-async function rejection(promise: Promise<unknown>): Promise<AcsIdentityError> {
-  try {
-    await promise;
-  } catch (e) {
-    if (isAcsIdentityError(e)) return e;
-    throw new Error(`expected an AcsIdentityError, got ${String(e)}`);
-  }
-  throw new Error('expected the promise to reject');
-}
 
 const overHttps = (extra: Partial<IdentityClientOptions> = {}) =>
   createIdentityClient({ connectionString: https.connectionString, caCertFile: tls.caCertFile, ...extra });

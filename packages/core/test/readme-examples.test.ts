@@ -3,10 +3,11 @@
  * README appears here line by line, so the samples compile and run.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import {
   AcsIdentityError,
   apiVersionFeatures,
+  apiVersionFor,
   assertCommunicationUserId,
   decodeAccessToken,
   formatIdentifier,
@@ -65,18 +66,20 @@ describe('README examples', () => {
     parseScope('CHAT_JOIN_LIMITED'); // 'chat.join.limited'
     SCOPE_DETAILS['voip.join'].since; // '2023-10-01'
     validateTokenLifetime(60); // 60
-    apiVersionFeatures('2022-10-01'); // { scopes: ['chat', 'voip'], expiresInMinutes: true, teamsExchange: true }
+    apiVersionFeatures('2022-10-01'); // { scopes: ['chat', 'voip'], expiresInMinutes: true, teamsExchange: true, ... }
+    apiVersionFor('teamsExtension'); // '2025-06-30': the oldest stable version with Teams Extension
 
     // The comments above hold:
     expect(parseScopes(['CHAT', 'voip,chat.join', 'chat'])).toEqual(['chat', 'voip', 'chat.join']);
     expect(parseScope('CHAT_JOIN_LIMITED')).toBe('chat.join.limited');
     expect(SCOPE_DETAILS['voip.join'].since).toBe('2023-10-01');
     expect(validateTokenLifetime(60)).toBe(60);
-    expect(apiVersionFeatures('2022-10-01')).toEqual({
+    expect(apiVersionFeatures('2022-10-01')).toMatchObject({
       scopes: ['chat', 'voip'],
       expiresInMinutes: true,
       teamsExchange: true,
     });
+    expect(apiVersionFor('teamsExtension')).toBe('2025-06-30');
   });
 
   it('tokens', async () => {
@@ -127,6 +130,61 @@ describe('README examples', () => {
     console.log(token.length > 0, expiresOn.toISOString());
     expect(console.log).toHaveBeenCalledWith(true, expect.stringMatching(/Z$/));
     expect(plainHttp.requests.map((r) => r.auth)).toEqual(Array(6).fill('hmac'));
+  });
+
+  it("today's API", async () => {
+    const tenantId = '3f14cf17-84d5-42c2-8689-a6365c474b4e';
+    const objectId = '350adb03-7be9-4846-b078-35adb0d0e119';
+    const appId = '07474a86-625a-452f-977b-db4e13f21260';
+    const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const entraToken = `${part({ alg: 'RS256' })}.${part({ aud: 'https://auth.msft.communication.azure.com', exp: 4102444800 })}.c2ln`;
+    const today = await startFakeAcsService({ bearerToken: entraToken });
+    const connectionString = today.connectionString;
+    const aliceId = `8:acs:${today.resourceId}_a`;
+    const at = '2025-02-10T21:39:39.3244584+00:00';
+    const teamsUser = `8:acs:${today.resourceId}_${tenantId}_${objectId}`;
+    for (const answer of [
+      {
+        status: 201,
+        body: {
+          identity: { id: aliceId, customId: 'alice@contoso.com', lastTokenIssuedAt: at },
+          accessToken: { token: 't', expiresOn: at },
+        },
+      },
+      { status: 200, body: { id: aliceId, customId: 'alice@contoso.com', lastTokenIssuedAt: at } },
+      { status: 201, body: { tenantId, objectId, principalType: 'user', clientIds: [appId] } },
+      { status: 201, body: { objectId: tenantId, tenantId, principalType: 'tenant', clientIds: [appId] } },
+      { status: 200, body: { identity: { id: teamsUser }, accessToken: { token: 't', expiresOn: at } } },
+    ]) {
+      today.failNext(answer);
+    }
+    onTestFinished(() => today.close());
+    const client = createIdentityClient({ connectionString });
+    // One identity per custom id (sent at 2025-03-02-preview whatever the client's version)
+    const alice = await client.createUserAndToken(['voip'], { customId: 'alice@contoso.com' });
+    const { customId, lastTokenIssuedAt } = await client.getUser(alice.rawId);
+    // Teams Phone extensibility: this user may exchange its Teams Extension token through your app
+    const user = { tenantId, objectId, principalType: 'user' as const, clientIds: [appId] };
+    await client.setTeamsExtensionAssignment(user);
+    // Entra ID users: every user of a tenant, through your app
+    const everyone = { objectId: tenantId, tenantId, principalType: 'tenant' as const, clientIds: [appId] };
+    await client.setEntraAssignment(everyone);
+    // Whoever holds the end user's Entra token exchanges it (the route follows the token's audience)
+    const exchanged = await client.exchangeEntraToken({ entraToken });
+    console.log(customId, lastTokenIssuedAt, exchanged.rawId, parseIdentifier(exchanged.rawId).kind);
+    expect(console.log).toHaveBeenCalledWith(
+      'alice@contoso.com',
+      new Date(at),
+      teamsUser,
+      'teamsExtensionUser',
+    );
+    expect(today.requests.map((r) => `${r.method} ${r.url.split('?')[0]} ${r.auth}`)).toEqual([
+      'POST /identities hmac',
+      `GET /identities/${encodeURIComponent(aliceId)} hmac`,
+      `PUT /access/teamsExtension/tenants/${tenantId}/assignments/${objectId} hmac`,
+      `PUT /access/entra/assignments/${tenantId} hmac`,
+      'POST /access/teamsExtension/:exchangeAccessToken bearer',
+    ]);
   });
 
   it('Entra ID, the environment, local endpoints', async () => {

@@ -9,6 +9,12 @@ import type { IncomingMessage } from 'node:http';
 import { acceptableBearerToken } from './bearer.js';
 import type { AuthKind, ServiceContext, ServiceRequest } from './context.js';
 import { DATA_PLANE_AUDIENCE_PATTERN } from './entra.js';
+import {
+  ENTRA_CLIENTS_AUDIENCE_PATTERN,
+  ENTRA_PERMISSIONS,
+  TEAMS_EXTENSION_AUDIENCE_PATTERN,
+  TEAMS_EXTENSION_SCOPE,
+} from './entra-user-tokens.js';
 import { type AccessKeyName, verifyHmacRequest } from './hmac.js';
 import { serviceErrors } from './service-errors.js';
 
@@ -134,11 +140,54 @@ const identityHeader: Authenticator = {
   },
 };
 
+/**
+ * The end user's own Entra token in `Authorization: Bearer`, as the token exchanges of Teams Extension and Entra users
+ * take it: signed by a trusted issuer, within its `nbf`/`exp` (an expired token is expired, whatever the skew), for
+ * `audience`, with the permissions asked. Any failure is the exchanges' 401 `InvalidAccessToken`; the verified claims
+ * are left on the request for the handler.
+ */
+function endUserBearer(
+  name: string,
+  expected: { audience: RegExp; requiredScopes?: readonly string[]; anyScopes?: readonly string[] },
+): Authenticator {
+  return {
+    name,
+    applies: () => true,
+    async authenticate(ctx, request) {
+      const authorization = authorizationOf(request.req);
+      if (!BEARER.test(authorization)) throw serviceErrors.invalidAccessToken();
+      const verdict = await ctx.entra.verify(bearerToken(authorization), {
+        ...expected,
+        now: ctx.options.now(),
+        skewMs: ctx.options.maxClockSkewMs,
+        expirySkewMs: 0,
+      });
+      if (!verdict.ok) throw serviceErrors.invalidAccessToken();
+      request.endUser = verdict.claims;
+      return 'primary';
+    },
+  };
+}
+
+/** Teams Phone extensibility: a Teams Extension user token (`TeamsExtension.ManageCalls`). */
+const teamsExtensionUser = endUserBearer('bearer (Teams Extension user)', {
+  audience: TEAMS_EXTENSION_AUDIENCE_PATTERN,
+  requiredScopes: [TEAMS_EXTENSION_SCOPE],
+});
+
+/** Entra ID users: a token for the Communication Services Clients application with at least one of its permissions. */
+const entraUser = endUserBearer('bearer (Entra user)', {
+  audience: ENTRA_CLIENTS_AUDIENCE_PATTERN,
+  anyScopes: ENTRA_PERMISSIONS,
+});
+
 /** The authenticators of each kind of route, in order: the first that applies decides. */
 export const AUTHENTICATORS: Readonly<Record<AuthKind, readonly Authenticator[]>> = {
   service: [basicBearer, entraBearer, hmac],
   arm: [armBearer],
   'managed-identity': [identityHeader],
+  'teams-extension-user': [teamsExtensionUser],
+  'entra-user': [entraUser],
   none: [],
 };
 

@@ -44,6 +44,8 @@ export interface ServiceRequest {
   apiVersion: ApiVersion | undefined;
   /** The access key whose tokens this request gets (bearer requests: the primary key's). */
   keyName: AccessKeyName;
+  /** The verified claims of the end user's Entra token (the Teams Extension and Entra token exchanges only). */
+  endUser: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** What a handler answers. */
@@ -58,9 +60,17 @@ export type Handler = (ctx: ServiceContext, request: ServiceRequest) => Promise<
 /**
  * How a route is authenticated (`authenticators.ts` holds the list for each kind; the first authenticator that applies
  * decides): `service`, an ACS access key (HMAC) or an Entra bearer token of a granted principal; `arm`, an Entra token
- * for Azure Resource Manager; `managed-identity`, the `X-IDENTITY-HEADER` secret; `none`.
+ * for Azure Resource Manager; `managed-identity`, the `X-IDENTITY-HEADER` secret; `teams-extension-user` and
+ * `entra-user`, the end user's own Entra token (the token exchanges of Teams Phone extensibility and of Entra ID users);
+ * `none`.
  */
-export type AuthKind = 'service' | 'arm' | 'managed-identity' | 'none';
+export type AuthKind =
+  | 'service'
+  | 'arm'
+  | 'managed-identity'
+  | 'teams-extension-user'
+  | 'entra-user'
+  | 'none';
 
 /**
  * The api-versions a route exists at, and how it answers the others: `acs`, the ACS Identity versions listed (400

@@ -86,8 +86,11 @@ describe('token requests', () => {
   });
 
   it('rejects both or neither subject, non-GUIDs, unknown scopes and absurd lifetimes', () => {
-    expect(() => normalizeTokenRequest({})).toThrow(/either teamsUser/);
-    expect(() => normalizeTokenRequest({ teamsUser: user, principal: user })).toThrow(/either teamsUser/);
+    expect(() => normalizeTokenRequest({})).toThrow(/one of teamsUser, teamsExtensionUser, entraUser/);
+    expect(() => normalizeTokenRequest({ teamsUser: user, principal: user })).toThrow(/one of teamsUser/);
+    expect(() => normalizeTokenRequest({ teamsExtensionUser: user, entraUser: user, appId: app })).toThrow(
+      /one of teamsUser/,
+    );
     expect(() => normalizeTokenRequest({ teamsUser: user, appId: 'x' })).toThrow(/appId must be a GUID/);
     expect(() => normalizeTokenRequest({ teamsUser: user, appId: app, omitScopes: ['Teams.Other'] })).toThrow(
       /omitScopes/,

@@ -16,6 +16,11 @@ import {
   jwtVerify,
 } from 'jose';
 import { generateSigningKey } from './certificates.js';
+import {
+  ENTRA_CLIENTS_AUDIENCE,
+  TEAMS_EXTENSION_AUDIENCE,
+  TEAMS_EXTENSION_SCOPE,
+} from './entra-user-tokens.js';
 import { EmulatorError } from './errors.js';
 import type { Jwk } from './keyring.js';
 import type { Store } from './store.js';
@@ -41,19 +46,45 @@ export function isGuid(value: unknown): value is string {
 
 export type { TrustedIssuer };
 
-/** What {@link mintEntraToken} and the emulator's local issuer mint. */
+/**
+ * What {@link mintEntraToken} and the emulator's local issuer mint: give exactly one of `teamsUser`,
+ * `teamsExtensionUser`, `entraUser` (delegated user tokens for the three exchanges) and `principal` (an app token).
+ */
 export interface EntraTokenRequest {
   /** A Teams user's object id (`oid`): mints a delegated token for the Teams token exchange. */
   teamsUser?: string;
+  /**
+   * A Teams Phone extensibility user's object id (`oid`): mints a delegated token for the Teams Extension exchange
+   * (`POST /access/teamsExtension/:exchangeAccessToken`): audience `https://auth.msft.communication.azure.com`, `scp`
+   * `TeamsExtension.ManageCalls`.
+   */
+  teamsExtensionUser?: string;
+  /**
+   * An Entra ID user's object id (`oid`): mints a delegated token for the Entra user exchange
+   * (`POST /access/entra/:exchangeAccessToken`): audience `https://communication.azure.com/clients`, `scp` the
+   * permissions of {@link scopes}.
+   */
+  entraUser?: string;
   /** A principal's object id (`oid`): mints an app token for the ACS data plane. */
   principal?: string;
-  /** The Entra application (client) id, the `appid` claim. Required with `teamsUser`; defaults to `principal`. */
+  /** The Entra application (client) id, the `appid` claim. Required with a user; defaults to `principal`. */
   appId?: string;
   /** The tenant (`tid`) and the issuer's tenant segment. @default the emulator's local tenant */
   tenantId?: string;
-  /** Scopes to leave out of a Teams user token (to produce the "missing scope" failure). @default [] */
+  /**
+   * The delegated permissions in `scp` of a user token, replacing the default: `Teams.ManageCalls Teams.ManageChats`
+   * (Teams user), `TeamsExtension.ManageCalls` (Teams Extension user), `VoIP` (Entra user: any of `VoIP`,
+   * `VoIP.Join`, `Chat`, `Chat.Join`, `Chat.Join.Limited`, or others, which the exchange ignores).
+   */
+  scopes?: readonly string[];
+  /** Permissions to leave out of a user token's `scp` (to produce the "missing scope" failure). @default [] */
   omitScopes?: readonly string[];
-  /** @default `https://auth.msft.communication.azure.com` (Teams user), `https://communication.azure.com` (principal) */
+  /** Group object ids for the `groups` claim of an Entra user token (group assignments). @default none */
+  groups?: readonly string[];
+  /**
+   * @default `https://auth.msft.communication.azure.com` (Teams and Teams Extension users),
+   *   `https://communication.azure.com/clients` (Entra user), `https://communication.azure.com` (principal)
+   */
   audience?: string;
   /** Lifetime in seconds from now; 0 or negative mints an already expired token. @default 3600 */
   expiresInSeconds?: number;
@@ -99,6 +130,8 @@ export interface VerifyEntraOptions {
   audience: RegExp;
   /** Every one of these must be in the space-separated `scp` claim. */
   requiredScopes?: readonly string[];
+  /** At least one of these must be in the `scp` claim (any case). */
+  anyScopes?: readonly string[];
   now: number;
   /** Clock skew allowed for `nbf` (and for `exp` unless {@link expirySkewMs} is given). */
   skewMs: number;
@@ -210,6 +243,7 @@ export class EntraIssuer {
     const tenantId = r.tenantId ?? this.tenantId;
     const iat = Math.floor(now / 1000);
     const exp = iat + r.expiresInSeconds;
+    const user = r.kind !== 'principal';
     const claims: Record<string, unknown> = {
       aud: r.audience,
       iss: this.issuerUrl(endpoint, tenantId),
@@ -217,13 +251,12 @@ export class EntraIssuer {
       nbf: Math.min(iat, exp),
       exp,
       appid: r.appId,
-      appidacr: r.kind === 'teams-user' ? '0' : '2',
-      idtyp: r.kind === 'teams-user' ? 'user' : 'app',
+      appidacr: user ? '0' : '2',
+      ...(r.groups.length > 0 ? { groups: r.groups } : {}),
+      idtyp: user ? 'user' : 'app',
       oid: r.oid,
     };
-    if (r.kind === 'teams-user') {
-      claims.scp = TEAMS_EXCHANGE_SCOPES.filter((s) => !r.omitScopes.includes(s)).join(' ');
-    }
+    if (user) claims.scp = r.scopes.filter((s) => !r.omitScopes.includes(s)).join(' ');
     Object.assign(claims, {
       sub: r.oid,
       tid: tenantId,
@@ -281,6 +314,11 @@ export class EntraIssuer {
       const scp = typeof claims.scp === 'string' ? claims.scp.split(' ') : [];
       if (!o.requiredScopes.every((s) => scp.includes(s))) return { ok: false, reason: 'missing-scope' };
     }
+    if (o.anyScopes && o.anyScopes.length > 0) {
+      const scp = typeof claims.scp === 'string' ? claims.scp.toLowerCase().split(' ') : [];
+      if (!o.anyScopes.some((s) => scp.includes(s.toLowerCase())))
+        return { ok: false, reason: 'missing-scope' };
+    }
     return { ok: true, claims, issuer: unverified.iss };
   }
 
@@ -316,12 +354,16 @@ async function metaOrCreate(store: Store, key: string, create: () => string): Pr
   return (await store.getMeta(key)) ?? store.putMetaIfAbsent(key, create());
 }
 
+type TokenKind = 'teams-user' | 'teams-extension-user' | 'entra-user' | 'principal';
+
 interface NormalizedTokenRequest {
-  kind: 'teams-user' | 'principal';
+  kind: TokenKind;
   oid: string;
   appId: string;
   tenantId: string | undefined;
+  scopes: readonly string[];
   omitScopes: readonly string[];
+  groups: readonly string[];
   audience: string;
   expiresInSeconds: number;
 }
@@ -330,32 +372,84 @@ function invalid(message: string): EmulatorError {
   return new EmulatorError('INVALID_OPTIONS', message);
 }
 
+/** Each kind of token: the request field naming its `oid`, how messages call it, its audience and `scp`. */
+const TOKEN_KINDS: Readonly<
+  Record<
+    TokenKind,
+    { field: keyof EntraTokenRequest; name: string; audience: string; scopes: readonly string[] }
+  >
+> = {
+  'teams-user': {
+    field: 'teamsUser',
+    name: 'Teams user',
+    audience: TEAMS_EXCHANGE_AUDIENCE,
+    scopes: TEAMS_EXCHANGE_SCOPES,
+  },
+  'teams-extension-user': {
+    field: 'teamsExtensionUser',
+    name: 'Teams Extension user',
+    audience: TEAMS_EXTENSION_AUDIENCE,
+    scopes: [TEAMS_EXTENSION_SCOPE],
+  },
+  'entra-user': {
+    field: 'entraUser',
+    name: 'Entra user',
+    audience: ENTRA_CLIENTS_AUDIENCE,
+    scopes: ['VoIP'],
+  },
+  principal: { field: 'principal', name: 'principal', audience: DATA_PLANE_AUDIENCE, scopes: [] },
+};
+
+function shown(value: unknown): string {
+  return String(value).slice(0, 60);
+}
+
+/** A list of permission names (no spaces: `scp` is space-separated). */
+function permissionsOf(value: readonly string[] | undefined, what: string): readonly string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((s) => typeof s === 'string' && /^[\w.:/-]{1,100}$/.test(s))) {
+    throw invalid(`${what} takes permission names such as VoIP or TeamsExtension.ManageCalls.`);
+  }
+  return value;
+}
+
 /** Validates a token request, throwing `INVALID_OPTIONS` that says what to fix. */
 export function normalizeTokenRequest(r: EntraTokenRequest): NormalizedTokenRequest {
   if (typeof r !== 'object' || r === null) throw invalid('An Entra token request must be an object.');
-  if ((r.teamsUser === undefined) === (r.principal === undefined)) {
-    throw invalid('Give either teamsUser (a Teams user object id) or principal (a principal object id).');
-  }
-  const kind = r.teamsUser !== undefined ? 'teams-user' : 'principal';
-  const oid = String(r.teamsUser ?? r.principal);
-  if (!isGuid(oid))
+  const kinds = (Object.keys(TOKEN_KINDS) as TokenKind[]).filter(
+    (k) => r[TOKEN_KINDS[k].field] !== undefined,
+  );
+  const [kind] = kinds;
+  if (kind === undefined || kinds.length > 1) {
     throw invalid(
-      `The ${kind === 'teams-user' ? 'Teams user' : 'principal'} id must be a GUID; got ${String(oid).slice(0, 60)}.`,
+      'Give one of teamsUser, teamsExtensionUser, entraUser (a user object id) or principal (a principal object id).',
     );
+  }
+  const spec = TOKEN_KINDS[kind];
+  const oid = String(r[spec.field]);
+  if (!isGuid(oid)) throw invalid(`The ${spec.name} id must be a GUID; got ${shown(oid)}.`);
   const appId = r.appId ?? (kind === 'principal' ? oid : undefined);
   if (appId === undefined)
-    throw invalid('A Teams user token needs appId: the Entra application (client) id.');
-  if (!isGuid(appId)) throw invalid(`appId must be a GUID; got ${String(appId).slice(0, 60)}.`);
+    throw invalid(`A ${spec.name} token needs appId: the Entra application (client) id.`);
+  if (!isGuid(appId)) throw invalid(`appId must be a GUID; got ${shown(appId)}.`);
   if (r.tenantId !== undefined && !isGuid(r.tenantId))
-    throw invalid(`tenantId must be a GUID; got ${String(r.tenantId).slice(0, 60)}.`);
-  const omitScopes = r.omitScopes ?? [];
-  for (const s of omitScopes) {
-    if (!(TEAMS_EXCHANGE_SCOPES as readonly string[]).includes(s))
-      throw invalid(`omitScopes takes ${TEAMS_EXCHANGE_SCOPES.join(' or ')}; got ${String(s).slice(0, 60)}.`);
+    throw invalid(`tenantId must be a GUID; got ${shown(r.tenantId)}.`);
+  const scopes = r.scopes === undefined ? spec.scopes : permissionsOf(r.scopes, 'scopes');
+  const omitScopes = permissionsOf(r.omitScopes, 'omitScopes');
+  if (kind === 'principal' && (scopes.length > 0 || omitScopes.length > 0)) {
+    throw invalid('scopes and omitScopes apply to user tokens only.');
   }
-  if (kind === 'principal' && omitScopes.length > 0)
-    throw invalid('omitScopes applies to Teams user tokens only.');
-  const audience = r.audience ?? (kind === 'teams-user' ? TEAMS_EXCHANGE_AUDIENCE : DATA_PLANE_AUDIENCE);
+  const unknown = omitScopes.find((s) => !spec.scopes.includes(s));
+  if (unknown !== undefined && r.scopes === undefined) {
+    throw invalid(
+      `omitScopes takes ${spec.scopes.join(' or ')} for a ${spec.name} token; got ${shown(unknown)}.`,
+    );
+  }
+  const groups = r.groups ?? [];
+  if (!Array.isArray(groups) || !groups.every(isGuid))
+    throw invalid('groups takes group object ids (GUIDs).');
+  if (kind !== 'entra-user' && groups.length > 0) throw invalid('groups applies to Entra user tokens only.');
+  const audience = r.audience ?? spec.audience;
   if (typeof audience !== 'string' || audience.trim() === '')
     throw invalid('audience must be a non-empty string.');
   const expiresInSeconds = r.expiresInSeconds ?? 3600;
@@ -364,5 +458,5 @@ export function normalizeTokenRequest(r: EntraTokenRequest): NormalizedTokenRequ
       `expiresInSeconds must be a whole number of seconds (at most a year); got ${String(expiresInSeconds)}.`,
     );
   }
-  return { kind, oid, appId, tenantId: r.tenantId, omitScopes, audience, expiresInSeconds };
+  return { kind, oid, appId, tenantId: r.tenantId, scopes, omitScopes, groups, audience, expiresInSeconds };
 }

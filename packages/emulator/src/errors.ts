@@ -33,6 +33,11 @@ export interface ServiceErrorReply {
   readonly message: string;
   readonly target?: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * `true`: the answer leaves out `api-supported-versions`, as the service's do for its model-validation 400s ("The X
+   * field is required.") and the token exchanges' 401s.
+   */
+  readonly withoutApiVersions?: boolean;
 }
 
 /** The emulator that holds a data folder, as its lock file names it (`DATA_DIR_IN_USE`). */

@@ -10,6 +10,12 @@ export {
   TEAMS_EXCHANGE_AUDIENCE,
   TEAMS_EXCHANGE_SCOPES,
 } from './entra.js';
+export {
+  ENTRA_CLIENTS_APP_ID,
+  ENTRA_CLIENTS_AUDIENCE,
+  TEAMS_EXTENSION_AUDIENCE,
+  TEAMS_EXTENSION_SCOPE,
+} from './entra-user-tokens.js';
 export type { DataDirOwner, EmulatorErrorCode, ServiceErrorReply } from './errors.js';
 export { EMULATOR_ERROR_CODES, EmulatorError, isEmulatorError, toEmulatorError } from './errors.js';
 export { MANAGED_IDENTITY_API_VERSION, userAssignedIdentity } from './handlers/managed-identity.js';

@@ -1,6 +1,6 @@
 /**
- * Finds the row of the route table a request names: the path as received, split on `/` (an encoded slash stays inside
- * its segment), literal segments compared as written (any case for ARM rows), `{name}` parameters non-empty and
+ * Finds the row of the route table a request names: the path as received (repeated leading slashes count as one),
+ * split on `/` (an encoded slash stays inside its segment), literal segments compared as written (any case for ARM rows), `{name}` parameters non-empty and
  * percent-decoded. A path no row has answers 404 `NotFound`; a path whose rows take other methods 405
  * `MethodNotAllowed` with `Allow`.
  */
@@ -75,7 +75,10 @@ export class Router {
 
   /** The route and parameters of `method pathname`; throws the 404, 405 or 400 (undecodable parameter) to answer. */
   match(method: string, pathname: string): RouteMatch {
-    const segments = pathname.startsWith('/') ? pathname.split('/').slice(1) : [];
+    // An endpoint with a trailing slash plus a route gives `//access/...` (communication-common concatenates them):
+    // the service answers it like `/access/...`, and so does the emulator.
+    const path = pathname.replace(/^\/{2,}/, '/');
+    const segments = path.startsWith('/') ? path.split('/').slice(1) : [];
     const candidates = (this.#bySize.get(segments.length) ?? []).filter((c) => pathMatches(c, segments));
     const chosen = candidates.find((c) => c.route.method === method);
     if (!chosen) {

@@ -17,12 +17,20 @@ import { parseJsonBody, readBody } from './body.js';
 import type { Reply, RouteDefinition, ServiceContext, ServiceRequest } from './context.js';
 import { Router } from './match.js';
 import type { RateLimitedOperation } from './rate-limit.js';
-import { errorReply, failureOf, sendJson } from './reply.js';
+import { correlationVector, errorReply, failureOf, sendJson } from './reply.js';
 import { ROUTES } from './routes.js';
 import { serviceErrors } from './service-errors.js';
 
-/** The `api-supported-versions` header of every response. */
+/** The `api-supported-versions` header of answers that match no ACS route (404, 405): every version. */
 export const API_SUPPORTED_VERSIONS = API_VERSIONS.join(', ');
+
+/**
+ * The `api-supported-versions` header of a route's answers: the ACS api-versions its row lists (the service sends the
+ * versions of the route it matched); none for the emulator's own, Entra, managed-identity and ARM routes.
+ */
+export function supportedVersionsOf(route: RouteDefinition): string | undefined {
+  return route.apiVersions.kind === 'acs' ? route.apiVersions.versions.join(', ') : undefined;
+}
 
 /** The request target split without `new URL()` (hot path): raw path, query and the `api-version` value. */
 interface RequestTarget {
@@ -53,10 +61,12 @@ function throttle(ctx: ServiceContext, operation: RateLimitedOperation): void {
   throw serviceErrors.tooManyRequests(operation, decision.limit, limiter.windowMs, decision.retryAfterMs);
 }
 
-/** What the access log learns while a request runs. */
+/** What the access log and the answer's headers learn while a request runs. */
 interface RequestLog {
   operation: string | undefined;
   errorCode: string | undefined;
+  /** The `api-supported-versions` header of the answer (see {@link supportedVersionsOf}). */
+  supportedVersions: string | undefined;
 }
 
 async function run(
@@ -69,6 +79,7 @@ async function run(
   const method = req.method ?? 'GET';
   const { route, params } = router.match(method, target.pathname);
   log.operation = route.operation;
+  log.supportedVersions = supportedVersionsOf(route);
   const body = await readBody(req, ctx.options.maxBodyBytes);
   const endpoint = requestEndpoint(ctx, req);
   const apiVersion = checkApiVersion(
@@ -88,6 +99,7 @@ async function run(
     input: {},
     apiVersion,
     keyName: 'primary',
+    endUser: undefined,
   };
   request.keyName = await authenticate(ctx, request, route.auth);
   if (route.body === 'json') request.input = parseJsonBody(req.headers['content-type'], body);
@@ -137,18 +149,25 @@ export function createRequestHandler(
   return (req, res) => {
     const requestId = randomUUID();
     const target = parseTarget(req.url ?? '/');
-    const log: RequestLog = { operation: undefined, errorCode: undefined };
+    const log: RequestLog = {
+      operation: undefined,
+      errorCode: undefined,
+      supportedVersions: API_SUPPORTED_VERSIONS,
+    };
     if (ctx.options.logRequests) logWhenFinished(ctx, req, res, target, requestId, log);
     const common: Record<string, string> = {
-      'api-supported-versions': API_SUPPORTED_VERSIONS,
       'x-ms-request-id': requestId,
+      'MS-CV': correlationVector(requestId),
     };
     const clientRequestId = req.headers['x-ms-client-request-id'];
     if (typeof clientRequestId === 'string' && clientRequestId.length <= 200) {
       common['x-ms-client-request-id'] = clientRequestId;
     }
+    const versions = (omit = false): Record<string, string> =>
+      omit || log.supportedVersions === undefined ? {} : { 'api-supported-versions': log.supportedVersions };
     run(ctx, router, req, target, log).then(
-      (reply) => sendJson(res, reply.status, reply.body, { ...common, ...(reply.headers ?? {}) }),
+      (reply) =>
+        sendJson(res, reply.status, reply.body, { ...versions(), ...common, ...(reply.headers ?? {}) }),
       (e: unknown) => {
         const failure = failureOf(e);
         if (failure.kind !== 'rejected') {
@@ -163,7 +182,12 @@ export function createRequestHandler(
         const reply = errorReply(failure.reply);
         // The rest of an oversized body is not read: the connection cannot serve another request.
         if (failure.reply.code === 'RequestEntityTooLarge') res.setHeader('connection', 'close');
-        sendJson(res, reply.status, reply.body, { ...common, ...(reply.headers ?? {}) });
+        const headers = {
+          ...versions(failure.reply.withoutApiVersions),
+          ...common,
+          ...(reply.headers ?? {}),
+        };
+        sendJson(res, reply.status, reply.body, headers);
       },
     );
   };

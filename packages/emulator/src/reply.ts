@@ -1,4 +1,5 @@
 /** Writing answers: JSON replies, the service-shaped error replies, and protocol errors on the raw socket. */
+import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Reply } from './context.js';
@@ -14,8 +15,9 @@ export function sendJson(
 ): void {
   if (res.headersSent) return;
   const payload = status === 204 || body === undefined ? '' : JSON.stringify(body);
-  const out: Record<string, string | number> = { ...headers, 'content-length': Buffer.byteLength(payload) };
-  if (payload) out['content-type'] = 'application/json; charset=utf-8';
+  const { 'content-type': contentType, ...rest } = headers;
+  const out: Record<string, string | number> = { ...rest, 'content-length': Buffer.byteLength(payload) };
+  if (payload) out['content-type'] = contentType ?? 'application/json; charset=utf-8';
   res.writeHead(status, out);
   res.end(payload);
 }
@@ -39,12 +41,23 @@ export function failureOf(e: unknown): Failure {
   };
 }
 
+/** The `Content-Type` of error answers: the service sends it without a charset (success answers have one). */
+export const ERROR_CONTENT_TYPE = 'application/json';
+
+/**
+ * An `MS-CV` correlation vector (base64 of 16 bytes, then `.0`), as every answer of the service carries, made from the
+ * request id.
+ */
+export function correlationVector(requestId: string): string {
+  return `${Buffer.from(requestId.replaceAll('-', ''), 'hex').toString('base64').replace(/=+$/, '')}.0`;
+}
+
 /** The service-shaped error reply: `{"error":{...}}` with `x-ms-error-code` and the error's own headers. */
 export function errorReply(reply: ServiceErrorReply): Reply {
   return {
     status: reply.status,
     body: errorBody(reply),
-    headers: { ...(reply.headers ?? {}), 'x-ms-error-code': reply.code },
+    headers: { ...(reply.headers ?? {}), 'x-ms-error-code': reply.code, 'content-type': ERROR_CONTENT_TYPE },
   };
 }
 
@@ -62,6 +75,6 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Socket): v
   const body = JSON.stringify(errorBody(reply));
   const reason = tooBig ? 'Request Header Fields Too Large' : 'Bad Request';
   socket.end(
-    `HTTP/1.1 ${reply.status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${reply.status} ${reason}\r\nContent-Type: ${ERROR_CONTENT_TYPE}\r\nMS-CV: ${correlationVector(randomUUID())}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }

@@ -3,7 +3,7 @@
  * api-versions it exists at, body, rate-limit budget, handler). A new route is a new row; the pipeline
  * (`pipeline.ts`) runs every request through the same stages.
  */
-import { API_VERSIONS, apiVersionFeatures } from '@acs-identity/core';
+import { API_VERSIONS, apiVersionsWith } from '@acs-identity/core';
 import { acsVersions } from './api-version.js';
 import type { ApiVersionPolicy, RouteDefinition } from './context.js';
 import { isGuid } from './entra.js';
@@ -11,14 +11,29 @@ import { getArmResource, patchArmResource, putArmResource } from './handlers/arm
 import { health, signingKeys, verifyToken } from './handlers/emulator-routes.js';
 import { entraDiscovery, entraJwks } from './handlers/entra-discovery.js';
 import {
+  deleteEntraAssignment,
+  exchangeEntraToken,
+  getEntraAssignment,
+  listEntraAssignments,
+  patchEntraAssignments,
+  putEntraAssignment,
+} from './handlers/entra-users.js';
+import {
   createIdentity,
   deleteIdentity,
+  getIdentity,
   issueAccessToken,
   revokeAccessTokens,
   wantsToken,
 } from './handlers/identities.js';
 import { MANAGED_IDENTITY_API_VERSION, managedIdentityToken } from './handlers/managed-identity.js';
 import { exchangeTeamsToken } from './handlers/teams-exchange.js';
+import {
+  deleteTeamsExtensionAssignment,
+  exchangeTeamsExtensionToken,
+  getTeamsExtensionAssignment,
+  putTeamsExtensionAssignment,
+} from './handlers/teams-extension.js';
 
 /** Paths of the emulator's own (unauthenticated) routes. */
 export const EMULATOR_ROUTES = {
@@ -35,8 +50,12 @@ export const EMULATOR_ROUTES = {
 
 /** Every ACS Identity api-version (the identity operations exist at all of them). */
 const ALL = acsVersions(API_VERSIONS);
-/** The api-versions with the Teams user token exchange. */
-const TEAMS_EXCHANGE = acsVersions(API_VERSIONS.filter((v) => apiVersionFeatures(v).teamsExchange));
+/** The api-versions of each newer route, from core's feature table. */
+const TEAMS_EXCHANGE = acsVersions(apiVersionsWith('teamsExchange'));
+const GET_IDENTITY = acsVersions(apiVersionsWith('getIdentity'));
+const TEAMS_EXTENSION = acsVersions(apiVersionsWith('teamsExtension'));
+const ENTRA_USERS = acsVersions(apiVersionsWith('entraUsers'));
+const TEAMS_EXTENSION_ASSIGNMENT = '/access/teamsExtension/tenants/{tenantId}/assignments/{objectId}';
 const NO_VERSION: ApiVersionPolicy = { kind: 'none' };
 const ARM_VERSION: ApiVersionPolicy = { kind: 'arm' };
 const ARM_RESOURCE =
@@ -54,6 +73,15 @@ export const ROUTES: readonly RouteDefinition[] = [
     body: 'json',
     rateLimit: (input) => (wantsToken(input) ? 'createWithToken' : 'create'),
     handler: createIdentity,
+  },
+  {
+    method: 'GET',
+    path: '/identities/{id}',
+    operation: 'getIdentity',
+    auth: 'service',
+    apiVersions: GET_IDENTITY,
+    body: 'none',
+    handler: getIdentity,
   },
   {
     method: 'DELETE',
@@ -94,6 +122,98 @@ export const ROUTES: readonly RouteDefinition[] = [
     body: 'json',
     rateLimit: () => 'exchangeTeamsToken',
     handler: exchangeTeamsToken,
+  },
+  // Teams Phone extensibility (Teams Extension): assignments and the token exchange (newest-API reference 2.3, 2.4).
+  {
+    method: 'POST',
+    path: '/access/teamsExtension/:exchangeAccessToken',
+    operation: 'exchangeTeamsExtensionToken',
+    auth: 'teams-extension-user',
+    apiVersions: TEAMS_EXTENSION,
+    body: 'json',
+    handler: exchangeTeamsExtensionToken,
+  },
+  {
+    method: 'GET',
+    path: TEAMS_EXTENSION_ASSIGNMENT,
+    operation: 'getTeamsExtensionAssignment',
+    auth: 'service',
+    apiVersions: TEAMS_EXTENSION,
+    body: 'none',
+    handler: getTeamsExtensionAssignment,
+  },
+  {
+    method: 'PUT',
+    path: TEAMS_EXTENSION_ASSIGNMENT,
+    operation: 'putTeamsExtensionAssignment',
+    auth: 'service',
+    apiVersions: TEAMS_EXTENSION,
+    body: 'json',
+    handler: putTeamsExtensionAssignment,
+  },
+  {
+    method: 'DELETE',
+    path: TEAMS_EXTENSION_ASSIGNMENT,
+    operation: 'deleteTeamsExtensionAssignment',
+    auth: 'service',
+    apiVersions: TEAMS_EXTENSION,
+    body: 'none',
+    handler: deleteTeamsExtensionAssignment,
+  },
+  // Entra ID users: assignments and the token exchange (newest-API reference 2.5, 2.6).
+  {
+    method: 'POST',
+    path: '/access/entra/:exchangeAccessToken',
+    operation: 'exchangeEntraToken',
+    auth: 'entra-user',
+    apiVersions: ENTRA_USERS,
+    body: 'json',
+    handler: exchangeEntraToken,
+  },
+  {
+    method: 'GET',
+    path: '/access/entra/assignments',
+    operation: 'listEntraAssignments',
+    auth: 'service',
+    apiVersions: ENTRA_USERS,
+    body: 'none',
+    handler: listEntraAssignments,
+  },
+  {
+    method: 'PATCH',
+    path: '/access/entra/assignments',
+    operation: 'patchEntraAssignments',
+    auth: 'service',
+    apiVersions: ENTRA_USERS,
+    body: 'json',
+    handler: patchEntraAssignments,
+  },
+  {
+    method: 'GET',
+    path: '/access/entra/assignments/{objectId}',
+    operation: 'getEntraAssignment',
+    auth: 'service',
+    apiVersions: ENTRA_USERS,
+    body: 'none',
+    handler: getEntraAssignment,
+  },
+  {
+    method: 'PUT',
+    path: '/access/entra/assignments/{objectId}',
+    operation: 'putEntraAssignment',
+    auth: 'service',
+    apiVersions: ENTRA_USERS,
+    body: 'json',
+    handler: putEntraAssignment,
+  },
+  {
+    method: 'DELETE',
+    path: '/access/entra/assignments/{objectId}',
+    operation: 'deleteEntraAssignment',
+    auth: 'service',
+    apiVersions: ENTRA_USERS,
+    body: 'none',
+    handler: deleteEntraAssignment,
   },
   // The emulator's own routes.
   {

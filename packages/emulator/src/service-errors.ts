@@ -19,6 +19,7 @@ export const SERVICE_ERROR_STATUS = {
   Forbidden: 403,
   NotFound: 404,
   IdentityNotFound: 404,
+  AssignmentNotFound: 404,
   MethodNotAllowed: 405,
   RequestEntityTooLarge: 413,
   UnsupportedMediaType: 415,
@@ -62,6 +63,17 @@ function reject(
   };
   return new EmulatorError('REQUEST_REJECTED', `${reply.status} ${code}: ${message}`, {
     reply,
+  }) as RejectedRequest;
+}
+
+/**
+ * A rejected request whose answer leaves out `api-supported-versions`: the service's model-validation 400s ("The X
+ * field is required.") and the token exchanges' 401s.
+ */
+function rejectWithoutVersions(code: ServiceErrorCode, message: string, target?: string): RejectedRequest {
+  const rejected = reject(code, message, target);
+  return new EmulatorError('REQUEST_REJECTED', rejected.message, {
+    reply: { ...rejected.reply, withoutApiVersions: true },
   }) as RejectedRequest;
 }
 
@@ -162,6 +174,27 @@ const identityErrors = {
       `The principal ${principal} has no role on this Communication Services resource. Grant it access: acs-identity emulator role assign --principal ${principal}`,
     ),
   scopesRequired: () => reject('ValidationError', SCOPES_REQUIRED, 'scopes'),
+  /** A required field that is absent, `null` or `""` (ASP.NET's model validation): `Scopes`, `AppId`, `TenantId`... */
+  fieldRequired: (field: string) =>
+    rejectWithoutVersions('ValidationError', `${field}: The ${field} field is required.`, field),
+  customIdLength: (min: number, max: number) =>
+    rejectWithoutVersions(
+      'ValidationError',
+      `CustomId: The field CustomId must be a string with a minimum length of ${min} and a maximum length of ${max}.`,
+      'CustomId',
+    ),
+  customIdNotString: () =>
+    rejectWithoutVersions(
+      'ValidationError',
+      'CustomId: The JSON value could not be converted to System.String.',
+      'CustomId',
+    ),
+  customIdNotInVersion: (version: string, since: string) =>
+    reject(
+      'ValidationError',
+      `customId is not supported in api-version ${version}; use api-version ${since}.`,
+      'customId',
+    ),
   scopesNotArray: (field: string) =>
     reject('ValidationError', `Invalid scopes - ${field} must be an array of strings.`, 'scopes'),
   unknownScope: (shown: string, version: string, allowed: readonly string[]) =>
@@ -205,11 +238,65 @@ const identityErrors = {
       `Identity '${shown}' was deleted; its tokens are revoked. Create a new identity.`,
       'id',
     ),
-  invalidAccessToken: () => reject('InvalidAccessToken', 'Provided access token is not valid.'),
-  invalidAppIdFormat: () => reject('ValidationError', 'Provided AppId has invalid format.'),
-  invalidUserIdFormat: () => reject('ValidationError', 'Provided UserId has invalid format.'),
+  invalidAccessToken: () =>
+    rejectWithoutVersions('InvalidAccessToken', 'Provided access token is not valid.'),
+  invalidAppIdFormat: () => reject('ValidationError', 'Provided AppId has invalid format.', 'appId'),
+  invalidUserIdFormat: () => reject('ValidationError', 'Provided UserId has invalid format.', 'userId'),
   unexpectedApp: () => reject('ValidationError', 'AAD application is not the expected one.', 'appId'),
   unexpectedUser: () => reject('ValidationError', 'Provided AAD token issued for unexpected user.', 'userId'),
+} as const;
+
+/** Teams Phone extensibility (Teams Extension) and Entra ID users: assignments and token exchanges. */
+const accessErrors = {
+  notGuid: (field: string, shown: string) =>
+    reject('ValidationError', `The ${field} '${clip(shown, 80)}' is not a valid GUID.`, field),
+  invalidPrincipalType: (shown: string, allowed: readonly string[]) =>
+    reject(
+      'ValidationError',
+      `The principalType '${clip(shown, 60)}' is not valid; use ${joinOr(allowed)}.`,
+      'principalType',
+    ),
+  clientIdsNotArray: () =>
+    reject('ValidationError', 'clientIds must be an array of application (client) id GUIDs.', 'clientIds'),
+  assignmentNotFound: (what: string) =>
+    reject('AssignmentNotFound', `There is no assignment for ${what} on this resource.`),
+  mergePatchContentType: (type: string) =>
+    reject(
+      'UnsupportedMediaType',
+      `Send the assignments with Content-Type: application/merge-patch+json; got ${type ? clip(type, 100) : 'no Content-Type'}.`,
+    ),
+  patchEntryNotObject: (objectId: string) =>
+    reject(
+      'ValidationError',
+      `The assignment of ${clip(objectId, 80)} must be an object (tenantId, principalType, clientIds) or null to remove it.`,
+      objectId,
+    ),
+  patchEntryIncomplete: (objectId: string) =>
+    reject(
+      'ValidationError',
+      `${clip(objectId, 80)} has no assignment yet: give its tenantId, principalType and clientIds.`,
+      objectId,
+    ),
+  teamsExtensionNotAssigned: (tenantId: string, objectId: string) =>
+    reject(
+      'Forbidden',
+      `The user ${objectId} of tenant ${tenantId} has no Teams Phone extensibility assignment on this resource. Assign it: PUT /access/teamsExtension/tenants/${tenantId}/assignments/${objectId} with principalType user and the application in clientIds.`,
+    ),
+  teamsExtensionAppNotAllowed: (appId: string, objectId: string) =>
+    reject(
+      'Forbidden',
+      `The application ${clip(appId, 60)} is not among the clientIds of the Teams Phone extensibility assignment of user ${objectId}.`,
+    ),
+  entraUserNotAssigned: (tenantId: string, objectId: string) =>
+    reject(
+      'Forbidden',
+      `The user ${objectId} of tenant ${tenantId} has no Entra ID assignment on this resource (as a user, through a group or through its tenant). Assign it: PUT /access/entra/assignments/{objectId}.`,
+    ),
+  entraAppNotAllowed: (appId: string, objectId: string) =>
+    reject(
+      'Forbidden',
+      `The application ${clip(appId, 60)} is not among the clientIds of the Entra ID assignments that apply to user ${objectId}.`,
+    ),
 } as const;
 
 /** The emulator's own routes and the App Service managed-identity endpoint. */
@@ -302,6 +389,7 @@ const armErrors = {
 export const serviceErrors = {
   ...protocolErrors,
   ...identityErrors,
+  ...accessErrors,
   ...emulatorErrors,
   ...armErrors,
 } as const;

@@ -3,24 +3,35 @@ import { EmulatorError } from './errors.js';
 import type { AccessKeyName } from './hmac.js';
 import type {
   AccessKeyRecord,
+  AssignmentWrite,
   DeleteOutcome,
+  EntraAssignmentRecord,
+  IdentityDetailsRecord,
   IdentityRecord,
   ResourceRecord,
   RoleGrantRecord,
   SigningKeyRecord,
   Store,
   StoreSeed,
+  TeamsExtensionAssignmentRecord,
 } from './store.js';
 import {
   type AccessKeyRow,
+  type EntraAssignmentRow,
   type GrantRow,
+  type IdentityDetailsRow,
   type IdentityRow,
+  identityDetailsSql,
   type SigningKeyRow,
+  type TeamsExtensionAssignmentRow,
   tablesSql,
   toAccessKey,
+  toEntraAssignment,
   toGrant,
   toIdentity,
+  toIdentityDetails,
   toSigningKey,
+  toTeamsExtensionAssignment,
 } from './store-sql.js';
 
 function schemaSql(s: string): string {
@@ -247,12 +258,177 @@ class PostgresStore implements Store {
   async deleteIdentity(id: string, atMs: number): Promise<DeleteOutcome> {
     const rows = await this.#query<{ deleted: boolean }>(
       'delete an identity',
-      `WITH upd AS (UPDATE ${this.#s}.identities SET deleted_at_ms = $1 WHERE id = $2 AND deleted_at_ms IS NULL RETURNING 1)
+      `WITH upd AS (UPDATE ${this.#s}.identities SET deleted_at_ms = $1 WHERE id = $2 AND deleted_at_ms IS NULL RETURNING 1),
+       freed AS (DELETE FROM ${this.#s}.identity_custom_ids WHERE identity_id = $2)
        SELECT (SELECT count(*) FROM upd) = 1 AS deleted`,
       [atMs, id],
     );
     if (rows[0]?.deleted) return 'deleted';
     return (await this.getIdentity(id)) ? 'already-deleted' : 'not-found';
+  }
+
+  async createIdentityForCustomId(
+    id: string,
+    customId: string,
+    atMs: number,
+  ): Promise<{ identity: IdentityRecord; created: boolean }> {
+    const s = this.#s;
+    try {
+      return await this.#transaction(async (c) => {
+        // Concurrent creators of one custom id queue on its row: the first inserts, the others read its identity.
+        await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+          `acs-emulator:${s}:custom-id:${customId}`,
+        ]);
+        const owner = (
+          await c.query<IdentityRow>(
+            `SELECT i.* FROM ${s}.identity_custom_ids c JOIN ${s}.identities i ON i.id = c.identity_id
+             WHERE c.custom_id = $1`,
+            [customId],
+          )
+        ).rows[0];
+        if (owner && owner.deleted_at_ms === null) return { identity: toIdentity(owner), created: false };
+        if (owner) await c.query(`DELETE FROM ${s}.identity_custom_ids WHERE custom_id = $1`, [customId]);
+        await c.query(`INSERT INTO ${s}.identities (id, created_at_ms) VALUES ($1, $2)`, [id, atMs]);
+        await c.query(`INSERT INTO ${s}.identity_custom_ids (custom_id, identity_id) VALUES ($1, $2)`, [
+          customId,
+          id,
+        ]);
+        const identity: IdentityRecord = { id, createdAtMs: atMs, revokedBeforeSec: null, deletedAtMs: null };
+        return { identity, created: true };
+      });
+    } catch (e) {
+      throw storageError('create an identity', e);
+    }
+  }
+
+  async getIdentityDetails(id: string): Promise<IdentityDetailsRecord | undefined> {
+    const rows = await this.#query<IdentityDetailsRow>(
+      'read an identity',
+      identityDetailsSql(`${this.#s}.`, '$1'),
+      [id],
+    );
+    const row = rows[0];
+    return row ? toIdentityDetails(row) : undefined;
+  }
+
+  async ensureIdentity(id: string, atMs: number): Promise<IdentityRecord> {
+    await this.#query(
+      'create an identity',
+      `INSERT INTO ${this.#s}.identities (id, created_at_ms) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+      [id, atMs],
+    );
+    const identity = await this.getIdentity(id);
+    if (!identity) throw new EmulatorError('STORAGE_FAILED', `Identity ${id} vanished.`);
+    return identity;
+  }
+
+  async recordTokenIssued(id: string, issuedAt: string): Promise<void> {
+    await this.#query(
+      'record a token time',
+      `INSERT INTO ${this.#s}.identity_tokens (identity_id, last_issued_at) VALUES ($1, $2)
+       ON CONFLICT (identity_id) DO UPDATE SET last_issued_at = GREATEST(${this.#s}.identity_tokens.last_issued_at, excluded.last_issued_at)`,
+      [id, issuedAt],
+    );
+  }
+
+  async getTeamsExtensionAssignment(
+    tenantId: string,
+    objectId: string,
+  ): Promise<TeamsExtensionAssignmentRecord | undefined> {
+    const rows = await this.#query<TeamsExtensionAssignmentRow>(
+      'read an assignment',
+      `SELECT * FROM ${this.#s}.teams_extension_assignments WHERE tenant_id = $1 AND object_id = $2`,
+      [tenantId, objectId],
+    );
+    const row = rows[0];
+    return row ? toTeamsExtensionAssignment(row) : undefined;
+  }
+
+  async putTeamsExtensionAssignment(a: TeamsExtensionAssignmentRecord): Promise<'created' | 'replaced'> {
+    const rows = await this.#query<{ inserted: boolean }>(
+      'store an assignment',
+      `INSERT INTO ${this.#s}.teams_extension_assignments (tenant_id, object_id, principal_type, client_ids, created_at_ms)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id, object_id)
+       DO UPDATE SET principal_type = excluded.principal_type, client_ids = excluded.client_ids
+       RETURNING (xmax = 0) AS inserted`,
+      [
+        a.tenantId,
+        a.objectId,
+        a.principalType,
+        a.clientIds === null ? null : JSON.stringify(a.clientIds),
+        a.createdAtMs,
+      ],
+    );
+    return rows[0]?.inserted ? 'created' : 'replaced';
+  }
+
+  async deleteTeamsExtensionAssignment(tenantId: string, objectId: string): Promise<boolean> {
+    const rows = await this.#query(
+      'remove an assignment',
+      `DELETE FROM ${this.#s}.teams_extension_assignments WHERE tenant_id = $1 AND object_id = $2 RETURNING object_id`,
+      [tenantId, objectId],
+    );
+    return rows.length === 1;
+  }
+
+  async listEntraAssignments(): Promise<EntraAssignmentRecord[]> {
+    const rows = await this.#query<EntraAssignmentRow>(
+      'list assignments',
+      `SELECT * FROM ${this.#s}.entra_assignments ORDER BY created_at_ms, object_id`,
+    );
+    return rows.map(toEntraAssignment);
+  }
+
+  async getEntraAssignment(objectId: string): Promise<EntraAssignmentRecord | undefined> {
+    const rows = await this.#query<EntraAssignmentRow>(
+      'read an assignment',
+      `SELECT * FROM ${this.#s}.entra_assignments WHERE object_id = $1`,
+      [objectId],
+    );
+    const row = rows[0];
+    return row ? toEntraAssignment(row) : undefined;
+  }
+
+  async writeEntraAssignments(
+    changes: ReadonlyMap<string, EntraAssignmentRecord | null>,
+  ): Promise<Map<string, AssignmentWrite>> {
+    const s = this.#s;
+    try {
+      return await this.#transaction(async (c) => {
+        const out = new Map<string, AssignmentWrite>();
+        for (const [objectId, a] of changes) {
+          if (a === null) {
+            const gone = await c.query(`DELETE FROM ${s}.entra_assignments WHERE object_id = $1`, [objectId]);
+            out.set(objectId, gone.rowCount === 1 ? 'removed' : 'absent');
+            continue;
+          }
+          const written = await c.query<{ inserted: boolean }>(
+            `INSERT INTO ${s}.entra_assignments (object_id, tenant_id, principal_type, client_ids, created_at_ms)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (object_id) DO UPDATE SET tenant_id = excluded.tenant_id,
+             principal_type = excluded.principal_type, client_ids = excluded.client_ids
+             RETURNING (xmax = 0) AS inserted`,
+            [objectId, a.tenantId, a.principalType, JSON.stringify(a.clientIds), a.createdAtMs],
+          );
+          out.set(objectId, written.rows[0]?.inserted ? 'created' : 'replaced');
+        }
+        return out;
+      });
+    } catch (e) {
+      throw storageError('store assignments', e);
+    }
+  }
+
+  async findEntraAssignments(
+    objectIds: readonly string[],
+    tenantId: string,
+  ): Promise<EntraAssignmentRecord[]> {
+    const rows = await this.#query<EntraAssignmentRow>(
+      'read assignments',
+      `SELECT * FROM ${this.#s}.entra_assignments WHERE object_id = ANY($1::text[])
+       OR (principal_type = 'tenant' AND tenant_id = $2) ORDER BY created_at_ms, object_id`,
+      [objectIds, tenantId],
+    );
+    return rows.map(toEntraAssignment);
   }
 
   async getMeta(key: string): Promise<string | undefined> {

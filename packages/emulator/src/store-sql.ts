@@ -3,7 +3,15 @@
  * conversion to records. No driver is imported here, so the PostgreSQL store never loads better-sqlite3.
  */
 import type { AccessKeyName } from './hmac.js';
-import type { AccessKeyRecord, IdentityRecord, RoleGrantRecord, SigningKeyRecord } from './store.js';
+import type {
+  AccessKeyRecord,
+  EntraAssignmentRecord,
+  IdentityDetailsRecord,
+  IdentityRecord,
+  RoleGrantRecord,
+  SigningKeyRecord,
+  TeamsExtensionAssignmentRecord,
+} from './store.js';
 
 /**
  * The tables of both stores, in SQL that SQLite and PostgreSQL both take: `prefix` qualifies the table names
@@ -21,6 +29,15 @@ CREATE TABLE IF NOT EXISTS ${prefix}signing_keys (
   retired_at_ms ${integer});
 CREATE TABLE IF NOT EXISTS ${prefix}identities (
   id TEXT PRIMARY KEY, created_at_ms ${integer} NOT NULL, revoked_before_s ${integer}, deleted_at_ms ${integer});
+CREATE TABLE IF NOT EXISTS ${prefix}identity_custom_ids (
+  custom_id TEXT PRIMARY KEY, identity_id TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS ${prefix}identity_tokens (identity_id TEXT PRIMARY KEY, last_issued_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ${prefix}teams_extension_assignments (
+  tenant_id TEXT NOT NULL, object_id TEXT NOT NULL, principal_type TEXT NOT NULL, client_ids TEXT,
+  created_at_ms ${integer} NOT NULL, PRIMARY KEY (tenant_id, object_id));
+CREATE TABLE IF NOT EXISTS ${prefix}entra_assignments (
+  object_id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, principal_type TEXT NOT NULL, client_ids TEXT NOT NULL,
+  created_at_ms ${integer} NOT NULL);
 CREATE TABLE IF NOT EXISTS ${prefix}role_grants (
   principal_id TEXT PRIMARY KEY, role TEXT NOT NULL, created_at_ms ${integer} NOT NULL);
 `;
@@ -84,4 +101,65 @@ export const toIdentity = (r: IdentityRow): IdentityRecord => ({
   createdAtMs: Number(r.created_at_ms),
   revokedBeforeSec: r.revoked_before_s === null ? null : Number(r.revoked_before_s),
   deletedAtMs: r.deleted_at_ms === null ? null : Number(r.deleted_at_ms),
+});
+
+/** An identity row joined with its custom id and last token time. */
+export type IdentityDetailsRow = IdentityRow & { custom_id: string | null; last_issued_at: string | null };
+
+/** The query of one identity's details: `?` or `$1` is the id. */
+export function identityDetailsSql(prefix: string, parameter: string): string {
+  return `SELECT i.*, c.custom_id, t.last_issued_at FROM ${prefix}identities i
+  LEFT JOIN ${prefix}identity_custom_ids c ON c.identity_id = i.id
+  LEFT JOIN ${prefix}identity_tokens t ON t.identity_id = i.id
+  WHERE i.id = ${parameter}`;
+}
+
+export const toIdentityDetails = (r: IdentityDetailsRow): IdentityDetailsRecord => ({
+  ...toIdentity(r),
+  customId: r.custom_id ?? null,
+  lastTokenIssuedAt: r.last_issued_at ?? null,
+});
+
+export type TeamsExtensionAssignmentRow = {
+  tenant_id: string;
+  object_id: string;
+  principal_type: string;
+  client_ids: string | null;
+  created_at_ms: number;
+};
+
+export type EntraAssignmentRow = {
+  object_id: string;
+  tenant_id: string;
+  principal_type: string;
+  client_ids: string;
+  created_at_ms: number;
+};
+
+/** A JSON array of strings as stored; anything else reads as empty. */
+function clientIdsOf(text: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export const toTeamsExtensionAssignment = (
+  r: TeamsExtensionAssignmentRow,
+): TeamsExtensionAssignmentRecord => ({
+  tenantId: r.tenant_id,
+  objectId: r.object_id,
+  principalType: r.principal_type,
+  clientIds: r.client_ids === null ? null : clientIdsOf(r.client_ids),
+  createdAtMs: Number(r.created_at_ms),
+});
+
+export const toEntraAssignment = (r: EntraAssignmentRow): EntraAssignmentRecord => ({
+  objectId: r.object_id,
+  tenantId: r.tenant_id,
+  principalType: r.principal_type,
+  clientIds: clientIdsOf(r.client_ids),
+  createdAtMs: Number(r.created_at_ms),
 });

@@ -5,27 +5,86 @@ import { EmulatorError } from './errors.js';
 import type { AccessKeyName } from './hmac.js';
 import type {
   AccessKeyRecord,
+  AssignmentWrite,
   DeleteOutcome,
+  EntraAssignmentRecord,
+  IdentityDetailsRecord,
   IdentityRecord,
   ResourceRecord,
   RoleGrantRecord,
   SigningKeyRecord,
   Store,
   StoreSeed,
+  TeamsExtensionAssignmentRecord,
 } from './store.js';
 import {
   type AccessKeyRow,
+  type EntraAssignmentRow,
   type GrantRow,
+  type IdentityDetailsRow,
   type IdentityRow,
+  identityDetailsSql,
   type SigningKeyRow,
+  type TeamsExtensionAssignmentRow,
   tablesSql,
   toAccessKey,
+  toEntraAssignment,
   toGrant,
   toIdentity,
+  toIdentityDetails,
   toSigningKey,
+  toTeamsExtensionAssignment,
 } from './store-sql.js';
 
 const SCHEMA = tablesSql('', 'INTEGER');
+
+/** The statements of custom ids, token times and assignments (the 2025 api-versions). */
+function prepareAccessStatements(db: Database.Database) {
+  return {
+    identityDetails: db.prepare<[string], IdentityDetailsRow>(identityDetailsSql('', '?')),
+    customIdOwner: db.prepare<[string], { identity_id: string }>(
+      'SELECT identity_id FROM identity_custom_ids WHERE custom_id = ?',
+    ),
+    insertCustomId: db.prepare<[string, string]>(
+      'INSERT INTO identity_custom_ids (custom_id, identity_id) VALUES (?, ?)',
+    ),
+    freeCustomId: db.prepare<[string]>('DELETE FROM identity_custom_ids WHERE identity_id = ?'),
+    ensureIdentity: db.prepare<[string, number]>(
+      'INSERT INTO identities (id, created_at_ms) VALUES (?, ?) ON CONFLICT DO NOTHING',
+    ),
+    recordToken: db.prepare<[string, string]>(
+      `INSERT INTO identity_tokens (identity_id, last_issued_at) VALUES (?, ?)
+       ON CONFLICT (identity_id) DO UPDATE SET last_issued_at = MAX(last_issued_at, excluded.last_issued_at)`,
+    ),
+    teamsAssignment: db.prepare<[string, string], TeamsExtensionAssignmentRow>(
+      'SELECT * FROM teams_extension_assignments WHERE tenant_id = ? AND object_id = ?',
+    ),
+    putTeamsAssignment: db.prepare<[string, string, string, string | null, number]>(
+      `INSERT INTO teams_extension_assignments (tenant_id, object_id, principal_type, client_ids, created_at_ms)
+       VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, object_id)
+       DO UPDATE SET principal_type = excluded.principal_type, client_ids = excluded.client_ids`,
+    ),
+    deleteTeamsAssignment: db.prepare<[string, string]>(
+      'DELETE FROM teams_extension_assignments WHERE tenant_id = ? AND object_id = ?',
+    ),
+    entraAssignments: db.prepare<[], EntraAssignmentRow>(
+      'SELECT * FROM entra_assignments ORDER BY created_at_ms, object_id',
+    ),
+    entraAssignment: db.prepare<[string], EntraAssignmentRow>(
+      'SELECT * FROM entra_assignments WHERE object_id = ?',
+    ),
+    putEntraAssignment: db.prepare<[string, string, string, string, number]>(
+      `INSERT INTO entra_assignments (object_id, tenant_id, principal_type, client_ids, created_at_ms)
+       VALUES (?, ?, ?, ?, ?) ON CONFLICT (object_id) DO UPDATE SET tenant_id = excluded.tenant_id,
+       principal_type = excluded.principal_type, client_ids = excluded.client_ids`,
+    ),
+    deleteEntraAssignment: db.prepare<[string]>('DELETE FROM entra_assignments WHERE object_id = ?'),
+    findEntraAssignments: db.prepare<[string, string], EntraAssignmentRow>(
+      `SELECT * FROM entra_assignments WHERE object_id IN (SELECT value FROM json_each(?))
+       OR (principal_type = 'tenant' AND tenant_id = ?) ORDER BY created_at_ms, object_id`,
+    ),
+  };
+}
 
 function storageError(action: string, e: unknown): EmulatorError {
   return new EmulatorError('STORAGE_FAILED', `SQLite store could not ${action}: ${(e as Error).message}`, {
@@ -35,13 +94,15 @@ function storageError(action: string, e: unknown): EmulatorError {
 
 /**
  * Embedded store in one SQLite file. WAL journal with `synchronous=FULL`: every commit is fsynced before the call
- * returns, so an acknowledged write survives a process kill and a power loss. Only identity writes (create, revoke,
- * delete) commit; token issuance reads only, so the fsync cost does not touch the hot path.
+ * returns, so an acknowledged write survives a process kill and a power loss. Identity writes (create, revoke,
+ * delete, custom ids, assignments) commit that way; token issuance writes only the token time, without an fsync
+ * (see `recordTokenIssued`), so the fsync cost does not touch the hot path.
  */
 class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly #db: Database.Database;
   readonly #stmts;
+  readonly #access;
 
   constructor(file: string) {
     try {
@@ -99,6 +160,7 @@ class SqliteStore implements Store {
         'UPDATE identities SET deleted_at_ms = ? WHERE id = ? AND deleted_at_ms IS NULL',
       ),
     };
+    this.#access = prepareAccessStatements(db);
   }
 
   #run<T>(action: string, fn: () => T): Promise<T> {
@@ -223,10 +285,150 @@ class SqliteStore implements Store {
     return this.#run('delete an identity', () =>
       this.#db
         .transaction((): DeleteOutcome => {
+          this.#access.freeCustomId.run(id);
           if (this.#stmts.markDeleted.run(atMs, id).changes === 1) return 'deleted';
           return this.#stmts.identity.get(id) ? 'already-deleted' : 'not-found';
         })
         .immediate(),
+    );
+  }
+
+  createIdentityForCustomId(
+    id: string,
+    customId: string,
+    atMs: number,
+  ): Promise<{ identity: IdentityRecord; created: boolean }> {
+    return this.#run('create an identity', () =>
+      this.#db
+        .transaction(() => {
+          const owner = this.#access.customIdOwner.get(customId)?.identity_id;
+          const existing = owner === undefined ? undefined : this.#stmts.identity.get(owner);
+          if (existing && existing.deleted_at_ms === null)
+            return { identity: toIdentity(existing), created: false };
+          if (owner !== undefined) this.#access.freeCustomId.run(owner);
+          this.#stmts.insertIdentity.run(id, atMs);
+          this.#access.insertCustomId.run(customId, id);
+          const identity: IdentityRecord = {
+            id,
+            createdAtMs: atMs,
+            revokedBeforeSec: null,
+            deletedAtMs: null,
+          };
+          return { identity, created: true };
+        })
+        .immediate(),
+    );
+  }
+
+  getIdentityDetails(id: string): Promise<IdentityDetailsRecord | undefined> {
+    return this.#run('read an identity', () => {
+      const row = this.#access.identityDetails.get(id);
+      return row ? toIdentityDetails(row) : undefined;
+    });
+  }
+
+  ensureIdentity(id: string, atMs: number): Promise<IdentityRecord> {
+    return this.#run('create an identity', () => {
+      this.#access.ensureIdentity.run(id, atMs);
+      const row = this.#stmts.identity.get(id);
+      if (!row) throw new EmulatorError('STORAGE_FAILED', `Identity ${id} vanished.`);
+      return toIdentity(row);
+    });
+  }
+
+  recordTokenIssued(id: string, issuedAt: string): Promise<void> {
+    // Not fsynced on its own: a token time is informational, and WAL keeps it through a process kill; the next
+    // identity write (create, revoke, delete) makes it durable against power loss too. Keeps issuing off the disk.
+    return this.#run('record a token time', () => {
+      this.#db.pragma('synchronous = NORMAL');
+      try {
+        this.#access.recordToken.run(id, issuedAt);
+      } finally {
+        this.#db.pragma('synchronous = FULL');
+      }
+    });
+  }
+
+  getTeamsExtensionAssignment(
+    tenantId: string,
+    objectId: string,
+  ): Promise<TeamsExtensionAssignmentRecord | undefined> {
+    return this.#run('read an assignment', () => {
+      const row = this.#access.teamsAssignment.get(tenantId, objectId);
+      return row ? toTeamsExtensionAssignment(row) : undefined;
+    });
+  }
+
+  putTeamsExtensionAssignment(a: TeamsExtensionAssignmentRecord): Promise<'created' | 'replaced'> {
+    return this.#run('store an assignment', () =>
+      this.#db
+        .transaction(() => {
+          const existed = this.#access.teamsAssignment.get(a.tenantId, a.objectId) !== undefined;
+          const clientIds = a.clientIds === null ? null : JSON.stringify(a.clientIds);
+          this.#access.putTeamsAssignment.run(
+            a.tenantId,
+            a.objectId,
+            a.principalType,
+            clientIds,
+            a.createdAtMs,
+          );
+          return existed ? ('replaced' as const) : ('created' as const);
+        })
+        .immediate(),
+    );
+  }
+
+  deleteTeamsExtensionAssignment(tenantId: string, objectId: string): Promise<boolean> {
+    return this.#run(
+      'remove an assignment',
+      () => this.#access.deleteTeamsAssignment.run(tenantId, objectId).changes === 1,
+    );
+  }
+
+  listEntraAssignments(): Promise<EntraAssignmentRecord[]> {
+    return this.#run('list assignments', () => this.#access.entraAssignments.all().map(toEntraAssignment));
+  }
+
+  getEntraAssignment(objectId: string): Promise<EntraAssignmentRecord | undefined> {
+    return this.#run('read an assignment', () => {
+      const row = this.#access.entraAssignment.get(objectId);
+      return row ? toEntraAssignment(row) : undefined;
+    });
+  }
+
+  writeEntraAssignments(
+    changes: ReadonlyMap<string, EntraAssignmentRecord | null>,
+  ): Promise<Map<string, AssignmentWrite>> {
+    return this.#run('store assignments', () =>
+      this.#db
+        .transaction(() => {
+          const out = new Map<string, AssignmentWrite>();
+          for (const [objectId, a] of changes) {
+            const existed = this.#access.entraAssignment.get(objectId) !== undefined;
+            if (a === null) {
+              this.#access.deleteEntraAssignment.run(objectId);
+              out.set(objectId, existed ? 'removed' : 'absent');
+              continue;
+            }
+            const clientIds = JSON.stringify(a.clientIds);
+            this.#access.putEntraAssignment.run(
+              objectId,
+              a.tenantId,
+              a.principalType,
+              clientIds,
+              a.createdAtMs,
+            );
+            out.set(objectId, existed ? 'replaced' : 'created');
+          }
+          return out;
+        })
+        .immediate(),
+    );
+  }
+
+  findEntraAssignments(objectIds: readonly string[], tenantId: string): Promise<EntraAssignmentRecord[]> {
+    return this.#run('read assignments', () =>
+      this.#access.findEntraAssignments.all(JSON.stringify(objectIds), tenantId).map(toEntraAssignment),
     );
   }
 

@@ -41,7 +41,7 @@ export function revocationSecond(now: number): number {
 }
 
 /** The `iat` of a token issued now for an identity: never below its revocation second, so it stays valid. */
-export function issueInstantSec(now: number, identity: IdentityRecord): number {
+export function issueInstantSec(now: number, identity: Pick<IdentityRecord, 'revokedBeforeSec'>): number {
   return Math.max(Math.floor(now / 1000), identity.revokedBeforeSec ?? 0);
 }
 

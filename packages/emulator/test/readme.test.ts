@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { optionsMarkdownTable } from '@acs-identity/core';
+import { createIdentityClient } from '@acs-identity/core/node';
 import {
   EMULATOR_OPTIONS,
   readEmulatorInfo,
@@ -111,6 +112,55 @@ describe('README samples', () => {
       skypeid: `orgid:${userId}`,
     });
     expect(expiresOn.getTime()).toBe(entra.expiresOn.getTime());
+    await emulator.close();
+  });
+
+  it('Entra ID: the Teams Extension token exchange through core', async () => {
+    const emulator = await startEmulator({ port: 0, dataDir: dir.path, logger: false });
+    const { connectionString, caCertFile } = emulator.info;
+    const client = createIdentityClient({ connectionString, caCertFile });
+    const tenantId = '72f988bf-86f1-41af-91ab-2d7cd011db47'; // the user's tenant
+    const userId = '6f1e2d3c-1111-4222-8333-944455566677'; // the user's object id
+    const appId = '0bd1f6a4-4d6f-4f0b-9a5e-1d4b3b6c1e11'; // your application (client) id
+    const user = { tenantId, objectId: userId, principalType: 'user' as const, clientIds: [appId] };
+    await client.setTeamsExtensionAssignment(user); // 201; the resource account's consent: principalType 'resourceAccount'
+    // The user's token as MSAL returns it for https://auth.msft.communication.azure.com/TeamsExtension.ManageCalls
+    const entra = emulator.mintEntraToken({ teamsExtensionUser: userId, tenantId, appId });
+    const { rawId, token, expiresOn } = await client.exchangeEntraToken({ entraToken: entra.token });
+    // rawId 8:acs:<resourceId>_<tenantId>_<userId> (a Teams extension user); expiresOn = the Entra token's exp
+    expect(rawId).toBe(`8:acs:${emulator.resourceId}_${tenantId}_${userId}`);
+    expect(token.split('.')).toHaveLength(3);
+    expect(expiresOn.getTime()).toBe(entra.expiresOn.getTime());
+    await emulator.close();
+  });
+
+  it('Entra ID: the Entra user token exchange through a group assignment', async () => {
+    const emulator = await startEmulator({ port: 0, dataDir: dir.path, logger: false });
+    const { connectionString, caCertFile } = emulator.info;
+    const client = createIdentityClient({ connectionString, caCertFile });
+    const tenantId = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+    const groupId = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d'; // an Entra group of that tenant
+    const appId = '0bd1f6a4-4d6f-4f0b-9a5e-1d4b3b6c1e11';
+    await client.setEntraAssignment({
+      objectId: groupId,
+      tenantId,
+      principalType: 'group',
+      clientIds: [appId],
+    });
+    // A member's token for https://communication.azure.com/clients/.default, with the groups claim
+    const entra = emulator.mintEntraToken({
+      entraUser: '6f1e2d3c-1111-4222-8333-944455566677',
+      tenantId,
+      appId,
+      scopes: ['VoIP', 'VoIP.Join'],
+      groups: [groupId],
+    });
+    const { rawId, token } = await client.exchangeEntraToken({ entraToken: entra.token });
+    // rawId 8:acs:<resourceId>_wf_<tenantId>_<userId>; the token's scopes: voip, voip.join
+    expect(rawId).toBe(`8:acs:${emulator.resourceId}_wf_${tenantId}_6f1e2d3c-1111-4222-8333-944455566677`);
+    expect(JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString())).toMatchObject({
+      acsScope: 'voip,voip.join',
+    });
     await emulator.close();
   });
 

@@ -92,6 +92,99 @@ function conformance(name: string, backing: () => Promise<Backing>): void {
       expect(await store.revokeTokens('8:acs:r_3', 999)).toBeUndefined();
     });
 
+    it('maps a custom id to one identity across connections, and frees it when the identity is deleted', async () => {
+      const other = await b.open();
+      try {
+        const tries = Array.from({ length: 6 }, (_, i) =>
+          (i % 2 ? other : store).createIdentityForCustomId(`8:acs:r_c${i}`, 'alice', 1000 + i),
+        );
+        const results = await Promise.all(tries);
+        expect(results.filter((r) => r.created)).toHaveLength(1);
+        const [winner] = new Set(results.map((r) => r.identity.id));
+        expect(new Set(results.map((r) => r.identity.id)).size).toBe(1);
+        expect(await other.getIdentityDetails(winner ?? '')).toMatchObject({
+          customId: 'alice',
+          lastTokenIssuedAt: null,
+        });
+        expect(await store.deleteIdentity(winner ?? '', 5000)).toBe('deleted');
+        expect((await other.getIdentityDetails(winner ?? ''))?.customId).toBeNull();
+        const again = await store.createIdentityForCustomId('8:acs:r_c9', 'alice', 6000);
+        expect(again).toMatchObject({ created: true, identity: { id: '8:acs:r_c9' } });
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('keeps the latest token time of an identity and creates the identities of exchanges once', async () => {
+      await store.createIdentity('8:acs:r_t', 1000);
+      await store.recordTokenIssued('8:acs:r_t', '2025-02-10T21:39:39.3244584+00:00');
+      await store.recordTokenIssued('8:acs:r_t', '2025-02-10T21:39:38.0000000+00:00');
+      expect((await store.getIdentityDetails('8:acs:r_t'))?.lastTokenIssuedAt).toBe(
+        '2025-02-10T21:39:39.3244584+00:00',
+      );
+      expect(await store.getIdentityDetails('8:acs:r_none')).toBeUndefined();
+      const first = await store.ensureIdentity('8:acs:r_x_y', 2000);
+      const second = await store.ensureIdentity('8:acs:r_x_y', 3000);
+      expect(second).toEqual(first);
+      expect(first.createdAtMs).toBe(2000);
+    });
+
+    it('keeps Teams Extension assignments per tenant and object: created, replaced, deleted', async () => {
+      const a = { tenantId: 't1', objectId: 'o1', principalType: 'user', clientIds: ['c1'], createdAtMs: 10 };
+      expect(await store.putTeamsExtensionAssignment(a)).toBe('created');
+      expect(await store.putTeamsExtensionAssignment({ ...a, clientIds: null, createdAtMs: 20 })).toBe(
+        'replaced',
+      );
+      expect(await store.getTeamsExtensionAssignment('t1', 'o1')).toEqual({ ...a, clientIds: null });
+      expect(await store.getTeamsExtensionAssignment('t2', 'o1')).toBeUndefined();
+      expect(await store.deleteTeamsExtensionAssignment('t1', 'o1')).toBe(true);
+      expect(await store.deleteTeamsExtensionAssignment('t1', 'o1')).toBe(false);
+    });
+
+    it('writes Entra assignments in one transaction and finds those of a user, its groups and its tenant', async () => {
+      const user = { objectId: 'u1', tenantId: 'T', principalType: 'user', clientIds: ['c'], createdAtMs: 1 };
+      const group = { objectId: 'g1', tenantId: 'T', principalType: 'group', clientIds: [], createdAtMs: 2 };
+      const tenant = {
+        objectId: 'T',
+        tenantId: 'T',
+        principalType: 'tenant',
+        clientIds: ['c'],
+        createdAtMs: 3,
+      };
+      const written = await store.writeEntraAssignments(
+        new Map([
+          ['u1', user],
+          ['g1', group],
+          ['T', tenant],
+          ['gone', null],
+        ]),
+      );
+      expect([...written]).toEqual([
+        ['u1', 'created'],
+        ['g1', 'created'],
+        ['T', 'created'],
+        ['gone', 'absent'],
+      ]);
+      expect((await store.findEntraAssignments(['u1'], 'T')).map((x) => x.objectId)).toEqual(['u1', 'T']);
+      expect((await store.findEntraAssignments(['u2', 'g1'], 'T')).map((x) => x.objectId)).toEqual([
+        'g1',
+        'T',
+      ]);
+      expect(await store.findEntraAssignments(['u9'], 'other')).toEqual([]);
+      const again = await store.writeEntraAssignments(
+        new Map([
+          ['u1', { ...user, clientIds: [] }],
+          ['g1', null],
+        ]),
+      );
+      expect([...again]).toEqual([
+        ['u1', 'replaced'],
+        ['g1', 'removed'],
+      ]);
+      expect(await store.getEntraAssignment('u1')).toEqual({ ...user, clientIds: [] });
+      expect((await store.listEntraAssignments()).map((x) => x.objectId)).toEqual(['u1', 'T']);
+    });
+
     it('rotates an access key: new generation and signing key, the old signing key retired but still readable', async () => {
       const before = (await store.getAccessKeys()).find((k) => k.name === 'primary');
       const rotated = await store.rotateAccessKey('primary', 'bmV3IGtleQ==', spareKey, 7000);

@@ -154,7 +154,7 @@ describe('Teams user token exchange through the real SDK (getTokenForTeamsUser)'
       statusCode: 400,
       code: 'ValidationError',
       message: 'Provided AppId has invalid format.',
-      target: undefined,
+      target: 'appId',
     });
     expect(
       await exchangeError(client, { teamsUserAadToken: token, clientId: appId, userObjectId: 'nope' }),
@@ -162,7 +162,7 @@ describe('Teams user token exchange through the real SDK (getTokenForTeamsUser)'
       statusCode: 400,
       code: 'ValidationError',
       message: 'Provided UserId has invalid format.',
-      target: undefined,
+      target: 'userId',
     });
   });
 

@@ -3,6 +3,8 @@ import {
   API_VERSIONS,
   type ApiVersion,
   apiVersionFeatures,
+  apiVersionFor,
+  CUSTOM_ID_MAX_LENGTH,
   parseIdentifier,
   SCOPE_SINCE,
   TOKEN_LIFETIME,
@@ -13,14 +15,15 @@ import {
 import type { ServiceContext } from '../context.js';
 import { isGuid } from '../entra.js';
 import { serviceErrors } from '../service-errors.js';
-import type { IdentityRecord } from '../store.js';
+import type { IdentityDetailsRecord, IdentityRecord } from '../store.js';
 
 /** The first api-version that takes `expiresInMinutes`. */
 const LIFETIME_SINCE = API_VERSIONS.find((v) => apiVersionFeatures(v).expiresInMinutes) ?? API_VERSIONS[0];
 
 /** The scopes of a request at `version`: any non-empty list of its scopes, any case, duplicates dropped in order. */
 export function parseScopes(value: unknown, version: ApiVersion, field: string): string[] {
-  if (value === undefined || value === null) throw serviceErrors.scopesRequired();
+  // Absent or null is ASP.NET's "field is required"; an empty list the service's own check (reference section 3).
+  if (value === undefined || value === null) throw serviceErrors.fieldRequired('Scopes');
   if (!Array.isArray(value)) throw serviceErrors.scopesNotArray(field);
   if (value.length === 0) throw serviceErrors.scopesRequired();
   const allowed: readonly string[] = apiVersionFeatures(version).scopes;
@@ -77,5 +80,52 @@ export async function ownedIdentity(
   const record = await ctx.store.getIdentity(id);
   if (!record) throw serviceErrors.identityNotFound(shown);
   if (record.deletedAtMs !== null && deleted === 'refuse') throw serviceErrors.identityDeleted(shown);
+  return record;
+}
+
+/**
+ * `customId` on create: absent or `null` is none; at a version without custom ids it is refused (400, target
+ * `customId`); otherwise a string of 1 to 256 characters (ASP.NET's string-length message, target `CustomId`),
+ * compared exactly as given.
+ */
+export function parseCustomId(value: unknown, version: ApiVersion): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!apiVersionFeatures(version).customId) {
+    throw serviceErrors.customIdNotInVersion(version, apiVersionFor('customId'));
+  }
+  if (typeof value !== 'string') throw serviceErrors.customIdNotString();
+  if (value.length < 1 || value.length > CUSTOM_ID_MAX_LENGTH) {
+    throw serviceErrors.customIdLength(1, CUSTOM_ID_MAX_LENGTH);
+  }
+  return value;
+}
+
+/** `<tenantId>_<objectId>` (a Teams Extension user) or `wf_<tenantId>_<objectId>` (an Entra user), GUIDs. */
+function isExchangedSuffix(suffix: string): boolean {
+  const parts = suffix.split('_');
+  if (parts[0] === 'wf') parts.shift();
+  return parts.length === 2 && parts.every(isGuid);
+}
+
+/**
+ * The identity `GET /identities/{id}` names: a user of this resource (created here, or the identity of a Teams
+ * Extension or Entra user exchange: `<resourceId>_<tenantId>_<objectId>`, `<resourceId>_wf_<tenantId>_<objectId>`);
+ * 400 for anything else, 401 `IdentityNotOwned` for another resource's, 404 `IdentityNotFound` when unknown or
+ * deleted.
+ */
+export async function identityToRead(ctx: ServiceContext, id: string): Promise<IdentityDetailsRecord> {
+  const shown = id.length > 120 ? `${id.slice(0, 120)}...` : id;
+  const kind = parseIdentifier(id).kind;
+  if (kind !== 'communicationUser' && kind !== 'teamsExtensionUser')
+    throw serviceErrors.notCommunicationUser(shown);
+  const prefix = `8:acs:${ctx.resource.resourceId}_`;
+  if (!id.startsWith(prefix)) throw serviceErrors.identityNotOwned();
+  const suffix = id.slice(prefix.length);
+  if (!isGuid(suffix) && !isExchangedSuffix(suffix)) {
+    throw serviceErrors.notIdOfThisResource(shown, ctx.resource.resourceId);
+  }
+  const record = await ctx.store.getIdentityDetails(id);
+  if (!record) throw serviceErrors.identityNotFound(shown);
+  if (record.deletedAtMs !== null) throw serviceErrors.identityDeleted(shown);
   return record;
 }
