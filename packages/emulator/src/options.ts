@@ -73,6 +73,22 @@ export interface EmulatorOptions {
    * `{ issuer, jwks }`. @default [] (the local issuer only)
    */
   trustedIssuers?: readonly TrustedIssuer[];
+  /**
+   * The endpoint clients reach the emulator at (behind a proxy or a container's port mapping): the local Entra issuer's
+   * discovery document, its tokens' `iss` and ARM's `hostName` name it, never a request's `Host` header.
+   * @default the endpoint it listens on
+   */
+  publicEndpoint?: string;
+  /** How long a connection may take to finish its TLS handshake, from when it opens. @default 10000 */
+  handshakeTimeoutMs?: number;
+  /** How long the headers of a request may take to arrive (408 after it). @default 10000 */
+  headersTimeoutMs?: number;
+  /** How long a whole request, body included, may take to arrive (408 after it); at least `headersTimeoutMs`. @default 30000 */
+  requestTimeoutMs?: number;
+  /** How long an idle keep-alive connection is kept after an answer. @default 5000 */
+  keepAliveTimeoutMs?: number;
+  /** Most connections one process holds at once (each worker of a cluster its own); more are closed at once. @default 1000 */
+  maxConnections?: number;
 }
 
 /** Everything that starts an emulator: its options plus how many processes serve it. */
@@ -98,6 +114,13 @@ export interface NormalizedOptions {
   maxClockSkewMs: number;
   bearerTokens: boolean;
   trustedIssuers: readonly TrustedIssuer[];
+  /** With a trailing slash; `undefined`: the endpoint it listens on. */
+  publicEndpoint: string | undefined;
+  handshakeTimeoutMs: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnections: number;
 }
 
 /** Writes one JSON line per entry on stdout. */
@@ -250,6 +273,73 @@ export const EMULATOR_OPTIONS: OptionTable<EmulatorStartOptions> = {
     placeholder: '<ms>',
     parse: integer(1, 2 ** 31 - 1, 'a positive integer'),
   },
+  publicEndpoint: {
+    description:
+      "The endpoint clients reach the emulator at (behind a proxy or a container's port mapping): the local Entra issuer's discovery document (issuer, jwks_uri), its tokens' iss and ARM's hostName name it, never a request's Host header.",
+    kind: 'string',
+    flag: 'public-endpoint',
+    env: 'EMULATOR_PUBLIC_ENDPOINT',
+    defaultText: 'the endpoint it listens on',
+    placeholder: '<https://host:port/>',
+    parse: expecting(
+      'an http(s) URL without query or credentials, such as https://emulator.example:8443/',
+      (text) => {
+        const url = new URL(parsers.url()(text));
+        if (url.search || url.hash || url.username || url.password) return undefined;
+        const base = `${url.origin}${url.pathname}`;
+        return base.endsWith('/') ? base : `${base}/`;
+      },
+    ),
+  },
+  handshakeTimeoutMs: {
+    description:
+      'How long a connection may take to finish its TLS handshake, from when it opens; it is closed after that (a connection that never starts TLS too).',
+    kind: 'number',
+    flag: 'handshake-timeout-ms',
+    env: 'EMULATOR_HANDSHAKE_TIMEOUT_MS',
+    default: 10_000,
+    placeholder: '<ms>',
+    parse: integer(100, 600_000, 'an integer from 100 to 600000'),
+  },
+  headersTimeoutMs: {
+    description:
+      'How long the headers of a request may take to arrive (on a new connection counted once TLS is set up); 408 and the connection closed after that.',
+    kind: 'number',
+    flag: 'headers-timeout-ms',
+    env: 'EMULATOR_HEADERS_TIMEOUT_MS',
+    default: 10_000,
+    placeholder: '<ms>',
+    parse: integer(100, 600_000, 'an integer from 100 to 600000'),
+  },
+  requestTimeoutMs: {
+    description:
+      'How long a whole request, body included, may take to arrive; 408 and the connection closed after that. At least the headers timeout.',
+    kind: 'number',
+    flag: 'request-timeout-ms',
+    env: 'EMULATOR_REQUEST_TIMEOUT_MS',
+    default: 30_000,
+    placeholder: '<ms>',
+    parse: integer(100, 600_000, 'an integer from 100 to 600000'),
+  },
+  keepAliveTimeoutMs: {
+    description: 'How long an idle keep-alive connection is kept after an answer.',
+    kind: 'number',
+    flag: 'keep-alive-timeout-ms',
+    env: 'EMULATOR_KEEP_ALIVE_TIMEOUT_MS',
+    default: 5000,
+    placeholder: '<ms>',
+    parse: integer(100, 600_000, 'an integer from 100 to 600000'),
+  },
+  maxConnections: {
+    description:
+      'Most connections one process holds at once (each worker of a cluster its own); more are closed as they arrive. Keep it under the open-file limit (ulimit -n).',
+    kind: 'number',
+    flag: 'max-connections',
+    env: 'EMULATOR_MAX_CONNECTIONS',
+    default: 1000,
+    placeholder: '<n>',
+    parse: integer(1, 1_000_000, 'an integer from 1 to 1000000'),
+  },
   logger: {
     description:
       'The request and lifecycle log: json writes JSON lines on stdout, none silences it. From code also a function receiving each entry, or false.',
@@ -374,6 +464,13 @@ export function normalizeOptions(options: EmulatorOptions = {}): NormalizedOptio
   if (typeof now !== 'function') {
     throw invalidOptions('Emulator option now must be a function returning epoch milliseconds.');
   }
+  const headersTimeoutMs = value('headersTimeoutMs');
+  const requestTimeoutMs = value('requestTimeoutMs');
+  if (requestTimeoutMs < headersTimeoutMs) {
+    throw invalidOptions(
+      `Emulator option requestTimeoutMs (${requestTimeoutMs}) is shorter than headersTimeoutMs (${headersTimeoutMs}): a whole request includes its headers, so make it at least as long.`,
+    );
+  }
   return {
     port: value('port'),
     host: value('host'),
@@ -389,5 +486,11 @@ export function normalizeOptions(options: EmulatorOptions = {}): NormalizedOptio
     maxClockSkewMs: value('maxClockSkewMs'),
     bearerTokens: value('bearerTokens'),
     trustedIssuers: normalizeTrustedIssuers(value('trustedIssuers')),
+    publicEndpoint: o.publicEndpoint,
+    handshakeTimeoutMs: value('handshakeTimeoutMs'),
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: value('keepAliveTimeoutMs'),
+    maxConnections: value('maxConnections'),
   };
 }

@@ -14,6 +14,10 @@ export const RATE_LIMITED_OPERATIONS = [
 ] as const;
 export type RateLimitedOperation = (typeof RATE_LIMITED_OPERATIONS)[number];
 
+/** Where the budgets are counted: across every process serving the resource, or in each process. */
+export const RATE_LIMIT_SCOPES = ['shared', 'process'] as const;
+export type RateLimitScope = (typeof RATE_LIMIT_SCOPES)[number];
+
 /** Per-resource request budgets per window; omitted operations keep the service's limits. */
 export interface RateLimitOptions extends Partial<Record<RateLimitedOperation, number>> {
   /** Length of one fixed window in milliseconds. @default 30000 */
