@@ -17,7 +17,8 @@ import { DataDirLock } from './lock.js';
 import { type EmulatorOptions, type NormalizedOptions, normalizeOptions } from './options.js';
 import { createRequestHandler } from './pipeline.js';
 import { ownerOnlyDir } from './private-files.js';
-import { RateLimiter } from './rate-limit.js';
+import type { RateLimiter } from './rate-limit.js';
+import { openRateLimiter } from './rate-limit-open.js';
 import { deleteRoleGrant, putRoleGrant } from './roles.js';
 import { EMULATOR_ROUTES } from './routes.js';
 import { type EmulatorStateOptions, withState } from './state.js';
@@ -76,19 +77,22 @@ function connectionString(endpoint: string, secret: string): string {
 /** The store (seeded), the resource, the local Entra issuer and the TLS material of the options' data folder. */
 async function openServiceState(
   o: NormalizedOptions,
+  inClusterWorker: boolean,
 ): Promise<{ ctx: ServiceContext; tls: TlsMaterial | undefined }> {
   ownerOnlyDir(o.dataDir);
   const store: Store = await openStore(o);
+  let limiter: RateLimiter | undefined;
   try {
     await store.initialize(() => createSeed(o.now()));
     const resource = await store.getResource();
     const entra = await EntraIssuer.load(store, o.now(), o.trustedIssuers);
     const tls = o.tls ? await loadOrCreateTlsMaterial(join(o.dataDir, 'tls'), [o.host], o.now()) : undefined;
     const keyring = new Keyring(store, o.now, store.kind === 'postgres' ? 1000 : 0);
-    const limiter = o.rateLimits ? new RateLimiter(o.rateLimits, o.now) : undefined;
+    limiter = await openRateLimiter(o, inClusterWorker);
     const publicEndpoint = new PublicEndpoint(o.publicEndpoint, o.tls, o.host, o.port);
     return { ctx: { options: o, store, keyring, resource, limiter, entra, publicEndpoint }, tls };
   } catch (e) {
+    await limiter?.close();
     await store.close();
     throw toEmulatorError(e);
   }
@@ -137,8 +141,20 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   return (await buildEmulator(normalizeOptions(options))).emulator;
 }
 
-async function buildEmulator(o: NormalizedOptions, lock?: DataDirLock): Promise<BuiltEmulator> {
-  const { ctx, tls } = await openServiceState(o);
+/**
+ * `createEmulator` for a worker of the package's own cluster (`cluster-worker.ts`): with shared limits and no shared
+ * database, its budgets are counted by the primary. Not exported from the package.
+ */
+export async function createClusterWorkerEmulator(options: EmulatorOptions): Promise<Emulator> {
+  return (await buildEmulator(normalizeOptions(options), undefined, true)).emulator;
+}
+
+async function buildEmulator(
+  o: NormalizedOptions,
+  lock?: DataDirLock,
+  inClusterWorker = false,
+): Promise<BuiltEmulator> {
+  const { ctx, tls } = await openServiceState(o, inClusterWorker);
   const { store, keyring, entra, resource } = ctx;
   const handleRequest = createRequestHandler(ctx);
   const log = (msg: string) => o.logger({ time: new Date(o.now()).toISOString(), level: 'info', msg });
@@ -199,6 +215,7 @@ async function buildEmulator(o: NormalizedOptions, lock?: DataDirLock): Promise<
         });
       }
       if (infoFile && info) await removeEmulatorInfo(o.dataDir, info.pid, info.port);
+      await ctx.limiter?.close();
       await store.close();
       await lock?.release();
       log('stopped');

@@ -15,6 +15,7 @@ describe('normalizeOptions', () => {
       maxBodyBytes: 65_536,
       maxClockSkewMs: 300_000,
       publicEndpoint: undefined,
+      rateLimitScope: 'shared',
       handshakeTimeoutMs: 10_000,
       headersTimeoutMs: 10_000,
       requestTimeoutMs: 30_000,
@@ -35,6 +36,7 @@ describe('normalizeOptions', () => {
     [{ rateLimits: { issue: -1 } }, /rateLimits.issue/],
     [{ handshakeTimeoutMs: 0 }, /handshakeTimeoutMs must be an integer from 100 to 600000/],
     [{ maxConnections: 0 }, /maxConnections must be an integer from 1 to 1000000/],
+    [{ rateLimitScope: 'cluster' }, /rateLimitScope must be one of shared, process/],
     [{ publicEndpoint: 'emulator.example' }, /publicEndpoint must be an http\(s\) URL/],
     [{ publicEndpoint: 'https://user:pw@emulator.example/' }, /publicEndpoint must be an http\(s\) URL/],
   ])('rejects %j with a message saying what to fix', (options, message) => {

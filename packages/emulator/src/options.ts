@@ -16,8 +16,10 @@ import type { TrustedIssuer } from './entra.js';
 import { invalidOptions } from './errors.js';
 import {
   type NormalizedRateLimits,
+  RATE_LIMIT_SCOPES,
   RATE_LIMITED_OPERATIONS,
   type RateLimitOptions,
+  type RateLimitScope,
   SERVICE_RATE_LIMITS,
 } from './rate-limit.js';
 
@@ -79,6 +81,11 @@ export interface EmulatorOptions {
    * @default the endpoint it listens on
    */
   publicEndpoint?: string;
+  /**
+   * Where the per-resource limits are counted: `shared`, across every process serving the resource (in PostgreSQL with
+   * `databaseUrl`, else by the cluster's primary), or `process` (each process its own budget). @default 'shared'
+   */
+  rateLimitScope?: RateLimitScope;
   /** How long a connection may take to finish its TLS handshake, from when it opens. @default 10000 */
   handshakeTimeoutMs?: number;
   /** How long the headers of a request may take to arrive (408 after it). @default 10000 */
@@ -116,6 +123,7 @@ export interface NormalizedOptions {
   trustedIssuers: readonly TrustedIssuer[];
   /** With a trailing slash; `undefined`: the endpoint it listens on. */
   publicEndpoint: string | undefined;
+  rateLimitScope: RateLimitScope;
   handshakeTimeoutMs: number;
   headersTimeoutMs: number;
   requestTimeoutMs: number;
@@ -290,6 +298,17 @@ export const EMULATOR_OPTIONS: OptionTable<EmulatorStartOptions> = {
         return base.endsWith('/') ? base : `${base}/`;
       },
     ),
+  },
+  rateLimitScope: {
+    description:
+      'Where the per-resource limits are counted: shared, across every process serving the resource, as the service does (in PostgreSQL with --database-url, else by the cluster primary for its workers); process, each process its own budget (N processes allow N times the limits).',
+    kind: 'string',
+    flag: 'rate-limit-scope',
+    env: 'EMULATOR_RATE_LIMIT_SCOPE',
+    default: 'shared',
+    choices: RATE_LIMIT_SCOPES,
+    placeholder: '<scope>',
+    parse: expecting(`one of ${RATE_LIMIT_SCOPES.join(', ')}`, parsers.oneOf(RATE_LIMIT_SCOPES)),
   },
   handshakeTimeoutMs: {
     description:
@@ -487,6 +506,7 @@ export function normalizeOptions(options: EmulatorOptions = {}): NormalizedOptio
     bearerTokens: value('bearerTokens'),
     trustedIssuers: normalizeTrustedIssuers(value('trustedIssuers')),
     publicEndpoint: o.publicEndpoint,
+    rateLimitScope: value('rateLimitScope'),
     handshakeTimeoutMs: value('handshakeTimeoutMs'),
     headersTimeoutMs,
     requestTimeoutMs,
