@@ -3,10 +3,10 @@
 // by its owner only (0600) and the folders are 0700, even when another process made the folder first with the usual
 // 0755 (issue 17, finding 2). The CA certificate `tls/ca.pem` is public and stays 0644 (inside the 0700 folder).
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { rotateAccessKey, startEmulator } from '../src/index.js';
+import { isEmulatorError, rotateAccessKey, startEmulator } from '../src/index.js';
 import { MAIN_JS, sdkClient, tempDir } from './support.js';
 
 let root: Awaited<ReturnType<typeof tempDir>>;
@@ -121,5 +121,21 @@ describe('the files in the data folder', () => {
       `${dataDir} is open to other users (mode 777) and this process cannot change that (it belongs to another user). Make it 700 (chmod 700 ${dataDir}) as its owner, or choose another data folder.`,
     );
     if (asRoot) expect(readdirSync(dataDir)).toEqual([]);
+  });
+
+  it('refuses a database file that is a symbolic link, leaving its target untouched', async () => {
+    // Someone who could write the folder before it was narrowed points the database (the keys) at a file of theirs.
+    const dataDir = openFolder('linked', 0o777);
+    const target = join(root.path, 'attacker-owned.txt');
+    writeFileSync(target, 'theirs', { mode: 0o666 });
+    chmodSync(target, 0o666);
+    symlinkSync(target, join(dataDir, 'emulator.sqlite'));
+    const refused = await startEmulator({ port: 0, dataDir, logger: false }).catch((e: unknown) => e);
+    expect(isEmulatorError(refused) && refused.code).toBe('INVALID_OPTIONS');
+    expect((refused as Error).message).toBe(
+      `${join(dataDir, 'emulator.sqlite')} is a symbolic link; secrets are kept in regular files only (whoever made the link chooses where they go). Remove it, or choose another data folder.`,
+    );
+    expect(modeOf(target)).toBe('666');
+    expect(statSync(target).size).toBe(6);
   });
 });

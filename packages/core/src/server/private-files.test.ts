@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -50,5 +50,29 @@ describe('private files', () => {
     chmodSync(file, 0o400);
     privateFile(file);
     expect(modeOf(file)).toBe('400');
+  });
+
+  it('refuses a file that is a symbolic link, leaving its target as it was', () => {
+    const dir = join(root, 'links');
+    privateDir(dir);
+    const target = join(root, 'elsewhere.txt');
+    writeFileSync(target, 'x', { mode: 0o644 });
+    chmodSync(target, 0o644);
+    symlinkSync(target, join(dir, 'store.db'));
+    symlinkSync(target, join(dir, 'store.db-wal'));
+    expect(() => privateFile(join(dir, 'store.db'))).toThrow(
+      `${join(dir, 'store.db')} is a symbolic link; secrets are kept in regular files only`,
+    );
+    expect(() => narrowIfPresent(join(dir, 'store.db-wal'))).toThrow(/is a symbolic link/);
+    expect(modeOf(target)).toBe('644');
+  });
+
+  it('follows a data folder that is a symbolic link to a folder', () => {
+    const real = join(root, 'real-folder');
+    mkdirSync(real, { mode: 0o755 });
+    chmodSync(real, 0o755);
+    symlinkSync(real, join(root, 'linked-folder'));
+    privateDir(join(root, 'linked-folder'));
+    expect(modeOf(real)).toBe('700');
   });
 });
