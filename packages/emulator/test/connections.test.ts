@@ -117,6 +117,12 @@ describe('connections to a listening emulator', () => {
     expect(closed.received).toBe('');
   });
 
+  it('closes a connection that speaks plain HTTP to the TLS port at once', async () => {
+    const closed = await tcp(port, 4000, (socket) => socket.write(`${HEALTH}\r\n`));
+    expect(closed.afterMs).toBeLessThan(450);
+    expect(closed.received).toBe('');
+  });
+
   it('closes a TLS connection that sends nothing once the headers timeout passes, with a 408', async () => {
     const closed = await overTls(port, ca, 4000);
     expect(closed.afterMs).toBeGreaterThanOrEqual(550);

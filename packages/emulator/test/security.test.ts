@@ -197,9 +197,11 @@ async function getWithHost(target: Target, path: string, host: string, headers =
 describe('discovery documents (issue 17)', () => {
   const discoveryPath = () => `/entra/${emulator.entra.tenantId}/v2.0/.well-known/openid-configuration`;
 
-  it("name the emulator's own endpoint whatever Host header a request carries", async () => {
+  it("name the emulator's own endpoint whatever Host (or X-Forwarded-Host) header a request carries", async () => {
     for (const host of ['evil.example', 'evil.example:8443', `127.0.0.1:${emulator.info.port}`]) {
-      expect(await getWithHost(t, discoveryPath(), host)).toMatchObject({
+      expect(
+        await getWithHost(t, discoveryPath(), host, 'X-Forwarded-Host: forwarded.example\r\n'),
+      ).toMatchObject({
         issuer: `${emulator.info.endpoint}entra/${emulator.entra.tenantId}/v2.0`,
         jwks_uri: `${emulator.info.endpoint}entra/${emulator.entra.tenantId}/discovery/v2.0/keys`,
         token_endpoint: `${emulator.info.endpoint}managed-identity/token`,
