@@ -4,14 +4,10 @@
 import { readFile } from 'node:fs/promises';
 import { Agent } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type EmulatorClusterLogEntry,
-  type EmulatorOptions,
-  type RunningEmulatorCluster,
-  startEmulatorCluster,
-} from '../src/index.js';
+import { type EmulatorOptions, type RunningEmulatorCluster, startEmulatorCluster } from '../src/index.js';
 import {
   dropSchema,
+  ServedBy,
   startTestEmulator,
   type TestEmulator,
   tempDir,
@@ -32,6 +28,7 @@ function issue(t: Target, id: string, agent?: Agent): Promise<Answer> {
 }
 
 const statusesOf = (answers: Answer[]) => answers.map((a) => a.status);
+const requestIdOf = (answer: Answer) => String(answer.headers['x-ms-request-id'] ?? '');
 
 describe.runIf(url)('two emulator instances sharing one PostgreSQL database', () => {
   const databaseUrl = url ?? '';
@@ -99,26 +96,6 @@ describe.runIf(url)('two emulator instances sharing one PostgreSQL database', ()
   });
 });
 
-/** The worker that served each request, learnt from the log the workers forward to the primary. */
-class ServedBy {
-  readonly #seen = new Map<string, number>();
-  readonly #waiting = new Map<string, (worker: number) => void>();
-
-  readonly logger = (entry: EmulatorClusterLogEntry): void => {
-    if (entry.requestId === undefined || entry.worker === undefined) return;
-    const waiter = this.#waiting.get(entry.requestId);
-    if (waiter) waiter(entry.worker);
-    else this.#seen.set(entry.requestId, entry.worker);
-  };
-
-  worker(answer: Answer): Promise<number> {
-    const requestId = String(answer.headers['x-ms-request-id'] ?? '');
-    const known = this.#seen.get(requestId);
-    if (known !== undefined) return Promise.resolve(known);
-    return new Promise((resolve) => this.#waiting.set(requestId, resolve));
-  }
-}
-
 describe('two workers of a cluster on SQLite', () => {
   let folder: Awaited<ReturnType<typeof tempDir>>;
   let cluster: RunningEmulatorCluster;
@@ -152,7 +129,7 @@ describe('two workers of a cluster on SQLite', () => {
       const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: t.ca });
       agents.push(agent);
       const health = await signed(t, { method: 'GET', target: '/emulator/health' }, agent);
-      byWorker.set(await servedBy.worker(health), agent);
+      byWorker.set(await servedBy.worker(requestIdOf(health)), agent);
     }
     const [first, second] = [...byWorker.values()];
     if (!first || !second) throw new Error('expected two workers');
@@ -162,7 +139,7 @@ describe('two workers of a cluster on SQLite', () => {
       answers.push(await issue(t, id, agent));
     }
     expect(statusesOf(answers)).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
-    const workers = await Promise.all(answers.map((a) => servedBy.worker(a)));
+    const workers = await Promise.all(answers.map((a) => servedBy.worker(requestIdOf(a))));
     expect(new Set(workers)).toEqual(new Set(cluster.workerPids));
     expect(errorCodeOf(answers[7] as Answer)).toBe('TooManyRequests');
   });
