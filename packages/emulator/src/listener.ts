@@ -15,11 +15,31 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import type { Socket } from 'node:net';
 import { listen } from '@acs-identity/core/server';
 import type { TlsMaterial } from './certificates.js';
 import { toEmulatorError } from './errors.js';
 import type { NormalizedOptions } from './options.js';
 import { answerClientError } from './reply.js';
+
+/**
+ * Closes connections beyond `max` as they arrive. Counted here rather than with `server.maxConnections`, which a
+ * cluster worker does not apply as documented: a connection the worker refuses goes back to the primary, which holds
+ * it open (or hands it to another worker) instead of closing it.
+ */
+function capConnections(server: Server, max: number): void {
+  let open = 0;
+  server.prependListener('connection', (socket: Socket) => {
+    if (open >= max) {
+      socket.destroy();
+      return;
+    }
+    open += 1;
+    socket.once('close', () => {
+      open -= 1;
+    });
+  });
+}
 
 /** A server for the handler, listening on the options' host and port; `PORT_IN_USE` when the port is taken. */
 export async function serve(
@@ -46,7 +66,7 @@ export async function serve(
         handleRequest,
       )
     : createHttpServer(limits, handleRequest);
-  server.maxConnections = o.maxConnections;
+  capConnections(server, o.maxConnections);
   server.on('clientError', answerClientError);
   try {
     const address = await listen(server, {

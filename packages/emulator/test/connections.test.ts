@@ -193,18 +193,23 @@ describe('over plain HTTP', () => {
 
 describe('in the cluster', () => {
   let cluster: RunningEmulatorCluster;
+  let ca: string;
 
   beforeAll(async () => {
+    // One cluster for both tests: two clusters of one primary process listening on port 0 would share one port.
     const folder = await tempDir('acs-emulator-conn-cluster-');
     folders.push(folder);
     cluster = await startEmulatorCluster({
+      port: 0,
       dataDir: folder.path,
       workers: 2,
       logger: false,
       handleSignals: false,
+      maxConnections: 1,
       ...QUICK,
     });
     running.push(cluster);
+    ca = await readFile(cluster.info.caCertFile ?? '', 'utf8');
   });
 
   it('each worker closes a raw TCP connection that never starts TLS once the handshake timeout passes', async () => {
@@ -213,6 +218,26 @@ describe('in the cluster', () => {
     for (const c of closed) {
       expect(c.afterMs).toBeGreaterThanOrEqual(450);
       expect(c.received).toBe('');
+    }
+  });
+
+  it("closes connections beyond each worker's cap at once and keeps serving the ones they hold", async () => {
+    const port = cluster.info.port;
+    // One held connection per worker (the cap is 1 each): both are full.
+    const kept = [await answeredConnection(port, ca), await answeredConnection(port, ca)];
+    try {
+      const refused = await tcp(port, 3000);
+      expect(refused.afterMs).toBeLessThan(1000);
+      expect(refused.received).toBe('');
+      for (const socket of kept) {
+        const again = await new Promise<string>((resolve) => {
+          socket.once('data', (chunk: Buffer) => resolve(chunk.toString('latin1').split('\r\n')[0] ?? ''));
+          socket.write(`${HEALTH}\r\n`);
+        });
+        expect(again).toBe('HTTP/1.1 200 OK');
+      }
+    } finally {
+      for (const socket of kept) socket.destroy();
     }
   });
 });

@@ -106,6 +106,7 @@ describe('two workers of a cluster on SQLite', () => {
   beforeAll(async () => {
     folder = await tempDir('acs-emulator-limits-cluster-');
     cluster = await startEmulatorCluster({
+      port: 0,
       dataDir: folder.path,
       workers: 2,
       handleSignals: false,

@@ -42,6 +42,7 @@ const call = async (o: SignOptions) => {
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'acs-emulator-security-'));
   emulator = await startEmulator({
+    port: 0,
     dataDir,
     logger: (e) => logs.push(e),
     now: () => clock.now,
