@@ -15,6 +15,7 @@ const only = onlyIndex >= 0 ? new Set((args[onlyIndex + 1] ?? '').split(',')) : 
 const figureModules = [
   'emulator-throughput',
   'emulator-scaling',
+  'emulator-shared-limits',
   'gateway-overhead',
   'gateway-speed',
   'gateway-rate-limit',

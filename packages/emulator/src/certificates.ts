@@ -1,9 +1,10 @@
 import { createHash, X509Certificate as NodeX509Certificate, randomBytes, webcrypto } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { EmulatorError } from './errors.js';
 import { createExclusively, writeAtomically } from './files.js';
+import { narrowFiles, ownerOnlyDir } from './private-files.js';
 
 // @peculiar/x509 resolves its DI container through tsyringe, which needs the Reflect metadata polyfill.
 async function x509(): Promise<typeof import('@peculiar/x509')> {
@@ -121,11 +122,13 @@ export async function loadOrCreateTlsMaterial(
   extraNames: readonly string[],
   now: number,
 ): Promise<TlsMaterial> {
+  const caCertFile = join(dir, 'ca.pem');
+  const caBundleFile = join(dir, 'ca-key.pem');
+  const serverFile = join(dir, 'server.pem');
+  // The keys are for the owner only, also when another process made the folder or an older version the files.
+  ownerOnlyDir(dir);
+  narrowFiles(caBundleFile, serverFile);
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const caCertFile = join(dir, 'ca.pem');
-    const caBundleFile = join(dir, 'ca-key.pem');
-    const serverFile = join(dir, 'server.pem');
     const names = [...new Set([...DEFAULT_SERVER_NAMES, ...extraNames])].filter(
       (n) => n !== '0.0.0.0' && n !== '::' && n !== '',
     );

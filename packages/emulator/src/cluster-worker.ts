@@ -4,7 +4,7 @@
 // primary goes away (node:cluster ends a worker whose IPC channel closes unexpectedly).
 import cluster from 'node:cluster';
 import type { ClusterMessage, ClusterWorkerOptions } from './cluster.js';
-import { createEmulator, type Emulator } from './emulator.js';
+import { createClusterWorkerEmulator, type Emulator } from './emulator.js';
 import { toEmulatorError } from './errors.js';
 import type { EmulatorLogger } from './options.js';
 
@@ -52,7 +52,7 @@ async function start(options: ClusterWorkerOptions): Promise<void> {
   starting = true;
   const { log, ...emulatorOptions } = options;
   try {
-    emulator = await createEmulator({ ...emulatorOptions, logger: loggerFor(log) });
+    emulator = await createClusterWorkerEmulator({ ...emulatorOptions, logger: loggerFor(log) });
     const info = await emulator.listen();
     send({ type: 'listening', info });
   } catch (e) {

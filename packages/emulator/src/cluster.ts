@@ -9,6 +9,9 @@ import { createEmulator } from './emulator.js';
 import { EmulatorError, type EmulatorErrorCode, invalidOptions, toEmulatorError } from './errors.js';
 import { DataDirLock } from './lock.js';
 import { type EmulatorLogEntry, type EmulatorOptions, normalizeOptions } from './options.js';
+import { MemoryRateLimiter } from './rate-limit.js';
+import { answerWorker, type RateLimitMessage } from './rate-limit-cluster.js';
+import { countedByPrimary } from './rate-limit-open.js';
 
 /** A log entry of the cluster: the workers' entries carry the pid of the worker that wrote them. */
 export interface EmulatorClusterLogEntry extends EmulatorLogEntry {
@@ -54,7 +57,8 @@ export type ClusterMessage =
   | { type: 'start'; options: ClusterWorkerOptions }
   | { type: 'listening'; info: EmulatorInfo }
   | { type: 'failed'; code: EmulatorErrorCode; message: string }
-  | { type: 'log'; entry: EmulatorLogEntry };
+  | { type: 'log'; entry: EmulatorLogEntry }
+  | RateLimitMessage;
 
 const STARTUP_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -115,6 +119,11 @@ function normalizeClusterOptions(options: EmulatorClusterOptions) {
     log,
     workerOptions,
     dataDir: normalized.dataDir,
+    // The workers' budgets, counted here when they share no database (see rate-limit-cluster.ts).
+    limiter:
+      normalized.rateLimits && countedByPrimary(normalized)
+        ? new MemoryRateLimiter(normalized.rateLimits, Date.now)
+        : undefined,
   };
 }
 
@@ -213,11 +222,18 @@ class ClusterPrimary {
   readonly #dataDir: string;
   readonly #lock: DataDirLock;
   readonly #log: (entry: EmulatorClusterLogEntry) => void;
+  readonly #limiter: MemoryRateLimiter | undefined;
 
-  constructor(dataDir: string, lock: DataDirLock, log: (entry: EmulatorClusterLogEntry) => void) {
+  constructor(
+    dataDir: string,
+    lock: DataDirLock,
+    log: (entry: EmulatorClusterLogEntry) => void,
+    limiter: MemoryRateLimiter | undefined,
+  ) {
     this.#dataDir = dataDir;
     this.#lock = lock;
     this.#log = log;
+    this.#limiter = limiter;
   }
 
   log(level: EmulatorLogEntry['level'], msg: string): void {
@@ -227,6 +243,7 @@ class ClusterPrimary {
   /** Forks a worker and follows it: when the last one exits, the cluster stops advertising the endpoint. */
   fork(workerOptions: ClusterWorkerOptions): Promise<EmulatorInfo> {
     const { worker, listening } = startWorker(workerOptions, this.#log);
+    if (this.#limiter) answerWorker(worker, this.#limiter);
     this.live.add(worker);
     worker.on('exit', (code, signal) => {
       this.live.delete(worker);
@@ -294,10 +311,17 @@ export async function startEmulatorCluster(
   if (!cluster.isPrimary) {
     throw invalidOptions('startEmulatorCluster must run in a cluster primary, not in a cluster worker.');
   }
-  const { workers: count, handleSignals, log, workerOptions, dataDir } = normalizeClusterOptions(options);
+  const {
+    workers: count,
+    handleSignals,
+    log,
+    workerOptions,
+    dataDir,
+    limiter,
+  } = normalizeClusterOptions(options);
   workerScript(); // fails before anything is locked or written when the package is not built
   const lock = await DataDirLock.acquire(dataDir, Date.now());
-  const primary = new ClusterPrimary(dataDir, lock, log);
+  const primary = new ClusterPrimary(dataDir, lock, log, limiter);
   const started = (async () => {
     await prepareState(workerOptions);
     const shared = await forkWorkers(primary, count, workerOptions);

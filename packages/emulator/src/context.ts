@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { ApiVersion } from '@acs-identity/core';
+import type { PublicEndpoint } from './endpoint.js';
 import type { EntraIssuer } from './entra.js';
 import type { AccessKeyName } from './hmac.js';
 import type { Keyring } from './keyring.js';
@@ -20,6 +21,8 @@ export interface ServiceContext {
   readonly resource: ResourceRecord;
   readonly limiter: RateLimiter | undefined;
   readonly entra: EntraIssuer;
+  /** The endpoint documents and tokens name (the configured public one, else where it listens). */
+  readonly publicEndpoint: PublicEndpoint;
 }
 
 /** One request after the pipeline matched, read, versioned and authenticated it. */
@@ -36,7 +39,10 @@ export interface ServiceRequest {
   readonly params: Readonly<Record<string, string>>;
   /** The raw body (its SHA-256 is part of an HMAC signature). */
   readonly body: Buffer;
-  /** `${scheme}://${Host}/`: the endpoint as this request reached it. */
+  /**
+   * `${scheme}://${Host}/`: the endpoint as this request reached it, for messages that quote the request URI only;
+   * documents and tokens name `ctx.publicEndpoint`, never a header a client chose.
+   */
   readonly endpoint: string;
   /** The body parsed as a JSON object (`{}` when the route takes none or it is empty). */
   input: Record<string, unknown>;

@@ -2,28 +2,23 @@
  * The factory and the listener: `createEmulator` builds an emulator (store, keys, TLS material, the request handler)
  * without listening; `startEmulator` also takes the data folder's lock, listens and publishes `emulator.json`.
  */
-import {
-  createServer as createHttpServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { isAcsIdentityError } from '@acs-identity/core';
-import { listen } from '@acs-identity/core/server';
 import { loadOrCreateTlsMaterial, type TlsMaterial } from './certificates.js';
 import type { ServiceContext } from './context.js';
 import { type EmulatorInfo, readEmulatorInfo, removeEmulatorInfo, writeEmulatorInfo } from './discovery.js';
+import { listeningEndpoint, PublicEndpoint } from './endpoint.js';
 import { EntraIssuer, type EntraTokenRequest, type MintedEntraToken } from './entra.js';
 import { EmulatorError, toEmulatorError } from './errors.js';
 import type { AccessKeyName } from './hmac.js';
 import { ACCESS_KEY_NAMES, createSeed, Keyring, rotateStoredAccessKey } from './keyring.js';
+import { serve } from './listener.js';
 import { DataDirLock } from './lock.js';
 import { type EmulatorOptions, type NormalizedOptions, normalizeOptions } from './options.js';
 import { createRequestHandler } from './pipeline.js';
-import { RateLimiter } from './rate-limit.js';
-import { answerClientError } from './reply.js';
+import { ownerOnlyDir } from './private-files.js';
+import type { RateLimiter } from './rate-limit.js';
+import { openRateLimiter } from './rate-limit-open.js';
 import { deleteRoleGrant, putRoleGrant } from './roles.js';
 import { EMULATOR_ROUTES } from './routes.js';
 import { type EmulatorStateOptions, withState } from './state.js';
@@ -75,12 +70,6 @@ export interface RunningEmulator extends Emulator {
   readonly infoFile: string;
 }
 
-/** The host clients should use: wildcard addresses (`0.0.0.0`, `::`, which also accepts IPv4) name 127.0.0.1. */
-function endpointHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::' || host === '[::]') return '127.0.0.1';
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-}
-
 function connectionString(endpoint: string, secret: string): string {
   return `endpoint=${endpoint};accesskey=${secret}`;
 }
@@ -88,17 +77,22 @@ function connectionString(endpoint: string, secret: string): string {
 /** The store (seeded), the resource, the local Entra issuer and the TLS material of the options' data folder. */
 async function openServiceState(
   o: NormalizedOptions,
+  inClusterWorker: boolean,
 ): Promise<{ ctx: ServiceContext; tls: TlsMaterial | undefined }> {
+  ownerOnlyDir(o.dataDir);
   const store: Store = await openStore(o);
+  let limiter: RateLimiter | undefined;
   try {
     await store.initialize(() => createSeed(o.now()));
     const resource = await store.getResource();
     const entra = await EntraIssuer.load(store, o.now(), o.trustedIssuers);
     const tls = o.tls ? await loadOrCreateTlsMaterial(join(o.dataDir, 'tls'), [o.host], o.now()) : undefined;
     const keyring = new Keyring(store, o.now, store.kind === 'postgres' ? 1000 : 0);
-    const limiter = o.rateLimits ? new RateLimiter(o.rateLimits, o.now) : undefined;
-    return { ctx: { options: o, store, keyring, resource, limiter, entra }, tls };
+    limiter = await openRateLimiter(o, inClusterWorker);
+    const publicEndpoint = new PublicEndpoint(o.publicEndpoint, o.tls, o.host, o.port);
+    return { ctx: { options: o, store, keyring, resource, limiter, entra, publicEndpoint }, tls };
   } catch (e) {
+    await limiter?.close();
     await store.close();
     throw toEmulatorError(e);
   }
@@ -111,7 +105,7 @@ async function describe(
   port: number,
 ): Promise<EmulatorInfo> {
   const { options: o, keyring, resource, entra, store } = ctx;
-  const endpoint = `${tls ? 'https' : 'http'}://${endpointHost(o.host)}:${port}/`;
+  const endpoint = listeningEndpoint(tls !== undefined, o.host, port);
   const keys = await keyring.accessKeyRecords();
   const secret = (name: AccessKeyName) => keys.find((k) => k.name === name)?.secret ?? '';
   return {
@@ -125,7 +119,7 @@ async function describe(
     jwksUrl: `${endpoint}${EMULATOR_ROUTES.jwks.slice(1)}`,
     storage: store.kind,
     entraTenantId: entra.tenantId,
-    entraIssuer: entra.issuerUrl(endpoint),
+    entraIssuer: entra.issuerUrl(ctx.publicEndpoint.url),
     identityEndpoint: `${endpoint}${EMULATOR_ROUTES.managedIdentityToken.slice(1)}`,
     identityHeader: entra.identityHeader,
     systemAssignedPrincipalId: entra.systemIdentity.principalId,
@@ -133,32 +127,6 @@ async function describe(
     pid: process.pid,
     startedAt: new Date(o.now()).toISOString(),
   };
-}
-
-/** A server for the handler, listening on the options' host and port through core's `listen`. */
-async function serve(
-  o: NormalizedOptions,
-  tls: TlsMaterial | undefined,
-  handleRequest: (req: IncomingMessage, res: ServerResponse) => void,
-): Promise<{ server: Server; port: number }> {
-  const server = tls
-    ? createHttpsServer({ key: tls.keyPem, cert: tls.certPem, minVersion: 'TLSv1.2' }, handleRequest)
-    : createHttpServer(handleRequest);
-  server.on('clientError', answerClientError);
-  try {
-    const address = await listen(server, {
-      port: o.port,
-      host: o.host,
-      name: 'the emulator',
-      portHint: '--port or EMULATOR_PORT',
-    });
-    return { server, port: address.port };
-  } catch (e) {
-    if (isAcsIdentityError(e) && (e.code === 'PORT_IN_USE' || e.code === 'INVALID_OPTIONS')) {
-      throw new EmulatorError(e.code, e.message, { cause: e });
-    }
-    throw toEmulatorError(e);
-  }
 }
 
 /** The emulator plus what only {@link startEmulator} may do: publish emulator.json. */
@@ -173,8 +141,20 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   return (await buildEmulator(normalizeOptions(options))).emulator;
 }
 
-async function buildEmulator(o: NormalizedOptions, lock?: DataDirLock): Promise<BuiltEmulator> {
-  const { ctx, tls } = await openServiceState(o);
+/**
+ * `createEmulator` for a worker of the package's own cluster (`cluster-worker.ts`): with shared limits and no shared
+ * database, its budgets are counted by the primary. Not exported from the package.
+ */
+export async function createClusterWorkerEmulator(options: EmulatorOptions): Promise<Emulator> {
+  return (await buildEmulator(normalizeOptions(options), undefined, true)).emulator;
+}
+
+async function buildEmulator(
+  o: NormalizedOptions,
+  lock?: DataDirLock,
+  inClusterWorker = false,
+): Promise<BuiltEmulator> {
+  const { ctx, tls } = await openServiceState(o, inClusterWorker);
   const { store, keyring, entra, resource } = ctx;
   const handleRequest = createRequestHandler(ctx);
   const log = (msg: string) => o.logger({ time: new Date(o.now()).toISOString(), level: 'info', msg });
@@ -197,7 +177,7 @@ async function buildEmulator(o: NormalizedOptions, lock?: DataDirLock): Promise<
     },
     entra: { tenantId: entra.tenantId, systemAssigned: entra.systemIdentity },
     mintEntraToken(request) {
-      return entra.mint(request, info?.endpoint ?? `${tls ? 'https' : 'http'}://127.0.0.1/`, o.now());
+      return entra.mint(request, ctx.publicEndpoint.url, o.now());
     },
     assignRole: (principalId, role) => putRoleGrant(store, principalId, role, o.now()),
     removeRole: (principalId) => deleteRoleGrant(store, principalId),
@@ -207,6 +187,7 @@ async function buildEmulator(o: NormalizedOptions, lock?: DataDirLock): Promise<
       if (info) return info;
       const listening = await serve(o, tls, handleRequest);
       server = listening.server;
+      ctx.publicEndpoint.listening(listeningEndpoint(tls !== undefined, o.host, listening.port));
       info = await describe(ctx, tls, listening.port);
       await lock?.describe(info.endpoint);
       log(`listening on ${info.endpoint} (${store.kind}, resource ${resource.resourceId})`);
@@ -234,6 +215,7 @@ async function buildEmulator(o: NormalizedOptions, lock?: DataDirLock): Promise<
         });
       }
       if (infoFile && info) await removeEmulatorInfo(o.dataDir, info.pid, info.port);
+      await ctx.limiter?.close();
       await store.close();
       await lock?.release();
       log('stopped');

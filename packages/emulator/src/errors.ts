@@ -1,3 +1,5 @@
+import { isAcsIdentityError } from '@acs-identity/core';
+
 /**
  * The one error class of `@acs-identity/emulator` and its closed code table. What the emulator answers on the wire
  * (status, `error.code`, message) is not decided here but in `service-errors.ts`; a rejected request is an
@@ -6,7 +8,10 @@
 
 /** Every failure code of the emulator package, closed. Callers read these, never the messages. */
 export const EMULATOR_ERROR_CODES = [
-  /** An option (or environment variable, or flag) is wrong; the message says which and what is accepted. */
+  /**
+   * An option (or environment variable, or flag) is wrong; the message says which and what is accepted. Also: the data
+   * folder is open to other users and this process may not make it private.
+   */
   'INVALID_OPTIONS',
   /** The port is taken by another program. */
   'PORT_IN_USE',
@@ -74,9 +79,15 @@ export function isEmulatorError(e: unknown): e is EmulatorError {
   return e instanceof EmulatorError;
 }
 
-/** Turns anything thrown into an {@link EmulatorError} (`UNEXPECTED` unless it already is one). */
+/**
+ * Turns anything thrown into an {@link EmulatorError}: core's errors keep their code when the emulator has it
+ * (`INVALID_OPTIONS`, `PORT_IN_USE`), anything else is `UNEXPECTED`.
+ */
 export function toEmulatorError(e: unknown): EmulatorError {
   if (isEmulatorError(e)) return e;
+  if (isAcsIdentityError(e) && (EMULATOR_ERROR_CODES as readonly string[]).includes(e.code)) {
+    return new EmulatorError(e.code as EmulatorErrorCode, e.message, { cause: e });
+  }
   const message = e instanceof Error ? e.message : String(e);
   return new EmulatorError('UNEXPECTED', `Unexpected emulator failure: ${message}`, { cause: e });
 }

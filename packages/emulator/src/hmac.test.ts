@@ -83,4 +83,37 @@ describe('HMAC-SHA256 request verification', () => {
       reason: 'missing-date',
     });
   });
+
+  it('refuses a right signature written any other way than canonical base64 of 32 bytes', () => {
+    const good = sign('GET', '/testPath', contoso);
+    const last = good.charCodeAt(42);
+    for (const variant of [
+      `${good}junk`,
+      `${good}=`,
+      `${good}AAAA`,
+      good.slice(0, -1),
+      `${good.slice(0, -2)}${String.fromCharCode(last + 1)}=`,
+      `${good.slice(0, -1)}A`,
+      good.replaceAll('+', '-').replaceAll('/', '_'),
+    ]) {
+      if (variant === good) continue;
+      expect([variant, check('GET', '/testPath', headers(variant))]).toEqual([
+        variant,
+        { ok: false, reason: 'malformed-authorization' },
+      ]);
+    }
+    expect(check('GET', '/testPath', headers(good)).ok).toBe(true);
+  });
+
+  it('refuses a body hash with anything after its padding, even when it was signed so', () => {
+    const odd = `${EMPTY}junk`;
+    const signature = computeHmacSignature(
+      key,
+      hmacStringToSign({ method: 'GET', pathAndQuery: '/testPath', date, host: contoso, contentHash: odd }),
+    );
+    expect(check('GET', '/testPath', headers(signature, { 'x-ms-content-sha256': odd }))).toEqual({
+      ok: false,
+      reason: 'content-hash-mismatch',
+    });
+  });
 });

@@ -40,18 +40,27 @@ function safeDecode(target: string): string | undefined {
   }
 }
 
-function sameBase64(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'base64');
-  const y = Buffer.from(b, 'base64');
-  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
+/**
+ * The one way to write 32 bytes (an HMAC-SHA256 or a SHA-256) in base64: 43 characters, the last of which leaves its
+ * unused bits zero, and one `=`. Node's decoder also accepts other spellings of the same bytes (anything after the
+ * padding, missing padding, non-zero unused bits); the service's signatures and hashes have only this one.
+ */
+const CANONICAL_SHA256_BASE64 = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+
+/** Whether two canonical base64 digests are equal, compared in constant time. */
+function sameDigest(given: string, expected: string): boolean {
+  const x = Buffer.from(given, 'latin1');
+  const y = Buffer.from(expected, 'latin1');
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /**
  * Verifies an ACS HMAC-SHA256 signature the way the service does: the string to sign is rebuilt from the request
  * target as received and the received header values (`host` = the `Host` header). As fallbacks it also accepts a
  * signature over the percent-decoded target (Python's async client), over the host without its port, and over the
- * first `X-Forwarded-Host` (a load balancer that rewrites `Host`). Returns which access key matched; failures carry a
- * reason for logs only, never for the response. String to sign and HMAC come from `@acs-identity/core`.
+ * first `X-Forwarded-Host` (a load balancer that rewrites `Host`). The signature and the body hash must be the canonical
+ * base64 of 32 bytes (anything else is refused before any HMAC is computed); the signature is compared in constant time.
+ * Returns which access key matched; failures carry a reason for logs only, never for the response. String to sign and HMAC come from `@acs-identity/core`.
  */
 export function verifyHmacRequest(
   request: SignedRequest,
@@ -62,13 +71,19 @@ export function verifyHmacRequest(
   const authorization = request.headers.authorization;
   if (!authorization) return { ok: false, reason: 'missing-authorization' };
   const signature = AUTHORIZATION.exec(authorization)?.[1];
-  if (!signature) return { ok: false, reason: 'malformed-authorization' };
+  if (!signature || !CANONICAL_SHA256_BASE64.test(signature)) {
+    return { ok: false, reason: 'malformed-authorization' };
+  }
   const date = request.headers['x-ms-date'];
   if (!date) return { ok: false, reason: 'missing-date' };
   const at = Date.parse(date);
   if (Number.isNaN(at) || Math.abs(now - at) > maxSkewMs) return { ok: false, reason: 'stale-date' };
   const contentHash = request.headers['x-ms-content-sha256'];
-  if (!contentHash || !sameBase64(contentHash, contentSha256(request.body))) {
+  if (
+    !contentHash ||
+    !CANONICAL_SHA256_BASE64.test(contentHash) ||
+    !sameDigest(contentHash, contentSha256(request.body))
+  ) {
     return { ok: false, reason: 'content-hash-mismatch' };
   }
   const host = request.headers.host ?? '';
@@ -88,7 +103,7 @@ export function verifyHmacRequest(
         contentHash,
       });
       for (const key of keys) {
-        if (sameBase64(signature, computeHmacSignature(key.secret, toSign)))
+        if (sameDigest(signature, computeHmacSignature(key.secret, toSign)))
           return { ok: true, keyName: key.name };
       }
     }

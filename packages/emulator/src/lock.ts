@@ -6,7 +6,7 @@
  * short-lived lock, so two emulators starting at once over a stale lock cannot both win.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, stat, unlink } from 'node:fs/promises';
+import { readFile, stat, unlink } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { LOCK_FILE_NAME } from './data-dir.js';
 import { processAlive } from './discovery.js';
 import { EmulatorError } from './errors.js';
 import { createExclusively, writeAtomically } from './files.js';
+import { ownerOnlyDir } from './private-files.js';
 
 /** What the lock file holds. */
 interface LockRecord {
@@ -178,9 +179,12 @@ export class DataDirLock {
     held.add(`${file}\u0000${record.nonce}`);
   }
 
-  /** Takes the lock of `dataDir` (creating the folder), or throws `DATA_DIR_IN_USE` naming its owner. */
+  /**
+   * Takes the lock of `dataDir` (creating the folder 0700, or narrowing it to 0700), or throws `DATA_DIR_IN_USE` naming
+   * its owner (`INVALID_OPTIONS` when the folder is open to others and cannot be narrowed).
+   */
   static async acquire(dataDir: string, now: number): Promise<DataDirLock> {
-    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    ownerOnlyDir(dataDir);
     const file = join(dataDir, LOCK_FILE_NAME);
     const record: LockRecord = {
       pid: process.pid,

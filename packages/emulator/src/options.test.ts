@@ -14,6 +14,13 @@ describe('normalizeOptions', () => {
       tls: true,
       maxBodyBytes: 65_536,
       maxClockSkewMs: 300_000,
+      publicEndpoint: undefined,
+      rateLimitScope: 'shared',
+      handshakeTimeoutMs: 10_000,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5000,
+      maxConnections: 1000,
     });
     expect(o.rateLimits).not.toBe(false);
   });
@@ -27,6 +34,11 @@ describe('normalizeOptions', () => {
     [{ databaseSchema: 'Bad-Name' }, /databaseSchema/],
     [{ maxBodyBytes: 0 }, /maxBodyBytes must be a positive integer/],
     [{ rateLimits: { issue: -1 } }, /rateLimits.issue/],
+    [{ handshakeTimeoutMs: 0 }, /handshakeTimeoutMs must be an integer from 100 to 600000/],
+    [{ maxConnections: 0 }, /maxConnections must be an integer from 1 to 1000000/],
+    [{ rateLimitScope: 'cluster' }, /rateLimitScope must be one of shared, process/],
+    [{ publicEndpoint: 'emulator.example' }, /publicEndpoint must be an http\(s\) URL/],
+    [{ publicEndpoint: 'https://user:pw@emulator.example/' }, /publicEndpoint must be an http\(s\) URL/],
   ])('rejects %j with a message saying what to fix', (options, message) => {
     expect(() => normalizeOptions(options as never)).toThrow(message);
   });
@@ -60,6 +72,22 @@ describe('normalizeOptions', () => {
     );
     expect(() => normalizeOptions({ trustedIssuers: [{ issuer: 'nope', jwks: { keys: [] } }] })).toThrow(
       /trustedIssuers\[0\]\.issuer/,
+    );
+  });
+
+  it('refuses a request timeout shorter than the headers timeout, saying why', () => {
+    expect(() => normalizeOptions({ headersTimeoutMs: 2000, requestTimeoutMs: 1000 })).toThrow(
+      'Emulator option requestTimeoutMs (1000) is shorter than headersTimeoutMs (2000): a whole request includes its headers, so make it at least as long.',
+    );
+    expect(normalizeOptions({ headersTimeoutMs: 1000, requestTimeoutMs: 1000 }).requestTimeoutMs).toBe(1000);
+  });
+
+  it('keeps the public endpoint as a base URL with a trailing slash', () => {
+    expect(normalizeOptions({ publicEndpoint: 'https://emulator.example:8443' }).publicEndpoint).toBe(
+      'https://emulator.example:8443/',
+    );
+    expect(normalizeOptions({ publicEndpoint: 'http://proxy.example/acs' }).publicEndpoint).toBe(
+      'http://proxy.example/acs/',
     );
   });
 });

@@ -16,8 +16,10 @@ import type { TrustedIssuer } from './entra.js';
 import { invalidOptions } from './errors.js';
 import {
   type NormalizedRateLimits,
+  RATE_LIMIT_SCOPES,
   RATE_LIMITED_OPERATIONS,
   type RateLimitOptions,
+  type RateLimitScope,
   SERVICE_RATE_LIMITS,
 } from './rate-limit.js';
 
@@ -73,6 +75,27 @@ export interface EmulatorOptions {
    * `{ issuer, jwks }`. @default [] (the local issuer only)
    */
   trustedIssuers?: readonly TrustedIssuer[];
+  /**
+   * The endpoint clients reach the emulator at (behind a proxy or a container's port mapping): the local Entra issuer's
+   * discovery document, its tokens' `iss` and ARM's `hostName` name it, never a request's `Host` header.
+   * @default the endpoint it listens on
+   */
+  publicEndpoint?: string;
+  /**
+   * Where the per-resource limits are counted: `shared`, across every process serving the resource (in PostgreSQL with
+   * `databaseUrl`, else by the cluster's primary), or `process` (each process its own budget). @default 'shared'
+   */
+  rateLimitScope?: RateLimitScope;
+  /** How long a connection may take to finish its TLS handshake, from when it opens. @default 10000 */
+  handshakeTimeoutMs?: number;
+  /** How long the headers of a request may take to arrive (408 after it). @default 10000 */
+  headersTimeoutMs?: number;
+  /** How long a whole request, body included, may take to arrive (408 after it); at least `headersTimeoutMs`. @default 30000 */
+  requestTimeoutMs?: number;
+  /** How long an idle keep-alive connection is kept after an answer. @default 5000 */
+  keepAliveTimeoutMs?: number;
+  /** Most connections one process holds at once (each worker of a cluster its own); more are closed at once. @default 1000 */
+  maxConnections?: number;
 }
 
 /** Everything that starts an emulator: its options plus how many processes serve it. */
@@ -98,6 +121,14 @@ export interface NormalizedOptions {
   maxClockSkewMs: number;
   bearerTokens: boolean;
   trustedIssuers: readonly TrustedIssuer[];
+  /** With a trailing slash; `undefined`: the endpoint it listens on. */
+  publicEndpoint: string | undefined;
+  rateLimitScope: RateLimitScope;
+  handshakeTimeoutMs: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnections: number;
 }
 
 /** Writes one JSON line per entry on stdout. */
@@ -250,6 +281,84 @@ export const EMULATOR_OPTIONS: OptionTable<EmulatorStartOptions> = {
     placeholder: '<ms>',
     parse: integer(1, 2 ** 31 - 1, 'a positive integer'),
   },
+  publicEndpoint: {
+    description:
+      "The endpoint clients reach the emulator at (behind a proxy or a container's port mapping): the local Entra issuer's discovery document (issuer, jwks_uri), its tokens' iss and ARM's hostName name it, never a request's Host header.",
+    kind: 'string',
+    flag: 'public-endpoint',
+    env: 'EMULATOR_PUBLIC_ENDPOINT',
+    defaultText: 'the endpoint it listens on',
+    placeholder: '<https://host:port/>',
+    parse: expecting(
+      'an http(s) URL without query or credentials, such as https://emulator.example:8443/',
+      (text) => {
+        const url = new URL(parsers.url()(text));
+        if (url.search || url.hash || url.username || url.password) return undefined;
+        const base = `${url.origin}${url.pathname}`;
+        return base.endsWith('/') ? base : `${base}/`;
+      },
+    ),
+  },
+  rateLimitScope: {
+    description:
+      'Where the per-resource limits are counted: shared, across every process serving the resource, as the service does (in PostgreSQL with --database-url, else by the cluster primary for its workers); process, each process its own budget (N processes allow N times the limits).',
+    kind: 'string',
+    flag: 'rate-limit-scope',
+    env: 'EMULATOR_RATE_LIMIT_SCOPE',
+    default: 'shared',
+    choices: RATE_LIMIT_SCOPES,
+    placeholder: '<scope>',
+    parse: expecting(`one of ${RATE_LIMIT_SCOPES.join(', ')}`, parsers.oneOf(RATE_LIMIT_SCOPES)),
+  },
+  handshakeTimeoutMs: {
+    description:
+      'How long a connection may take to finish its TLS handshake, from when it opens; it is closed after that (a connection that never starts TLS too).',
+    kind: 'number',
+    flag: 'handshake-timeout-ms',
+    env: 'EMULATOR_HANDSHAKE_TIMEOUT_MS',
+    default: 10_000,
+    placeholder: '<ms>',
+    parse: integer(100, 600_000, 'an integer from 100 to 600000'),
+  },
+  headersTimeoutMs: {
+    description:
+      'How long the headers of a request may take to arrive (on a new connection counted once TLS is set up); 408 and the connection closed after that.',
+    kind: 'number',
+    flag: 'headers-timeout-ms',
+    env: 'EMULATOR_HEADERS_TIMEOUT_MS',
+    default: 10_000,
+    placeholder: '<ms>',
+    parse: integer(100, 600_000, 'an integer from 100 to 600000'),
+  },
+  requestTimeoutMs: {
+    description:
+      'How long a whole request, body included, may take to arrive; 408 and the connection closed after that. At least the headers timeout.',
+    kind: 'number',
+    flag: 'request-timeout-ms',
+    env: 'EMULATOR_REQUEST_TIMEOUT_MS',
+    default: 30_000,
+    placeholder: '<ms>',
+    parse: integer(100, 600_000, 'an integer from 100 to 600000'),
+  },
+  keepAliveTimeoutMs: {
+    description: 'How long an idle keep-alive connection is kept after an answer.',
+    kind: 'number',
+    flag: 'keep-alive-timeout-ms',
+    env: 'EMULATOR_KEEP_ALIVE_TIMEOUT_MS',
+    default: 5000,
+    placeholder: '<ms>',
+    parse: integer(100, 600_000, 'an integer from 100 to 600000'),
+  },
+  maxConnections: {
+    description:
+      'Most connections one process holds at once (each worker of a cluster its own); more are closed as they arrive. Keep it under the open-file limit (ulimit -n).',
+    kind: 'number',
+    flag: 'max-connections',
+    env: 'EMULATOR_MAX_CONNECTIONS',
+    default: 1000,
+    placeholder: '<n>',
+    parse: integer(1, 1_000_000, 'an integer from 1 to 1000000'),
+  },
   logger: {
     description:
       'The request and lifecycle log: json writes JSON lines on stdout, none silences it. From code also a function receiving each entry, or false.',
@@ -374,6 +483,13 @@ export function normalizeOptions(options: EmulatorOptions = {}): NormalizedOptio
   if (typeof now !== 'function') {
     throw invalidOptions('Emulator option now must be a function returning epoch milliseconds.');
   }
+  const headersTimeoutMs = value('headersTimeoutMs');
+  const requestTimeoutMs = value('requestTimeoutMs');
+  if (requestTimeoutMs < headersTimeoutMs) {
+    throw invalidOptions(
+      `Emulator option requestTimeoutMs (${requestTimeoutMs}) is shorter than headersTimeoutMs (${headersTimeoutMs}): a whole request includes its headers, so make it at least as long.`,
+    );
+  }
   return {
     port: value('port'),
     host: value('host'),
@@ -389,5 +505,12 @@ export function normalizeOptions(options: EmulatorOptions = {}): NormalizedOptio
     maxClockSkewMs: value('maxClockSkewMs'),
     bearerTokens: value('bearerTokens'),
     trustedIssuers: normalizeTrustedIssuers(value('trustedIssuers')),
+    publicEndpoint: o.publicEndpoint,
+    rateLimitScope: value('rateLimitScope'),
+    handshakeTimeoutMs: value('handshakeTimeoutMs'),
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: value('keepAliveTimeoutMs'),
+    maxConnections: value('maxConnections'),
   };
 }

@@ -53,11 +53,15 @@ export function requestEndpoint(ctx: ServiceContext, req: IncomingMessage): stri
   return `${ctx.options.tls ? 'https' : 'http'}://${safe}/`;
 }
 
-/** The throttle stage: takes one unit of the resource's budget for the operation, or answers 429. */
-function throttle(ctx: ServiceContext, operation: RateLimitedOperation): void {
+/**
+ * The throttle stage: takes one unit of the resource's budget for the operation (counted in this process, in the
+ * shared database or by the cluster's primary), or answers 429.
+ */
+async function throttle(ctx: ServiceContext, operation: RateLimitedOperation): Promise<void> {
   const limiter = ctx.limiter;
-  const decision = limiter?.take(ctx.resource.resourceId, operation);
-  if (!limiter || !decision || decision.allowed) return;
+  if (!limiter) return;
+  const decision = await limiter.take(ctx.resource.resourceId, operation);
+  if (decision.allowed) return;
   throw serviceErrors.tooManyRequests(operation, decision.limit, limiter.windowMs, decision.retryAfterMs);
 }
 
@@ -103,7 +107,7 @@ async function run(
   };
   request.keyName = await authenticate(ctx, request, route.auth);
   if (route.body === 'json') request.input = parseJsonBody(req.headers['content-type'], body);
-  if (route.rateLimit) throttle(ctx, route.rateLimit(request.input));
+  if (route.rateLimit) await throttle(ctx, route.rateLimit(request.input));
   return route.handler(ctx, request);
 }
 

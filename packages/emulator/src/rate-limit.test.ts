@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeOptions } from './options.js';
-import { RateLimiter } from './rate-limit.js';
+import { MemoryRateLimiter } from './rate-limit.js';
 
-describe('RateLimiter', () => {
+describe('MemoryRateLimiter', () => {
   it('allows the budget per 30 s window, then answers how long to wait', () => {
     let now = 1_200_000_005_000; // 5 s into a 30 s window
     const config = normalizeOptions({ rateLimits: { create: 2 } }).rateLimits;
     if (!config) throw new Error('expected limits');
-    const limiter = new RateLimiter(config, () => now);
+    const limiter = new MemoryRateLimiter(config, () => now);
     expect(limiter.take('r', 'create')).toEqual({ allowed: true });
     expect(limiter.take('r', 'create')).toEqual({ allowed: true });
     expect(limiter.take('r', 'create')).toEqual({ allowed: false, retryAfterMs: 25_000, limit: 2 });

@@ -1,6 +1,8 @@
 /**
- * The service's per-resource request budgets (reference section 7): fixed windows per resource and operation. Counters
- * live in this process: instances sharing a database each enforce the full budget.
+ * The service's per-resource request budgets (reference section 7): fixed windows per resource and operation, aligned
+ * to the epoch. This module holds the budgets, the window arithmetic every counter shares and the counter in this
+ * process' memory; the counters shared between processes are `rate-limit-postgres.ts` (instances sharing PostgreSQL)
+ * and `rate-limit-cluster.ts` (the workers of a cluster, counted by their primary).
  */
 
 /** The operations the rate limiter counts, each with its own per-window budget. */
@@ -13,6 +15,10 @@ export const RATE_LIMITED_OPERATIONS = [
   'exchangeTeamsToken',
 ] as const;
 export type RateLimitedOperation = (typeof RATE_LIMITED_OPERATIONS)[number];
+
+/** Where the budgets are counted: across every process serving the resource, or in each process. */
+export const RATE_LIMIT_SCOPES = ['shared', 'process'] as const;
+export type RateLimitScope = (typeof RATE_LIMIT_SCOPES)[number];
 
 /** Per-resource request budgets per window; omitted operations keep the service's limits. */
 export interface RateLimitOptions extends Partial<Record<RateLimitedOperation, number>> {
@@ -37,8 +43,27 @@ export interface NormalizedRateLimits {
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterMs: number; limit: number };
 
+/** Counts requests against the budgets; the pipeline's throttle stage asks it once per rate-limited request. */
+export interface RateLimiter {
+  readonly windowMs: number;
+  /** Takes one unit of the operation's budget for the resource, or says how long to wait. */
+  take(resourceId: string, operation: RateLimitedOperation): RateDecision | Promise<RateDecision>;
+  /** Releases what it holds (connections, timers). */
+  close(): Promise<void>;
+}
+
+/** The start of the fixed window `now` falls in. */
+export function windowStart(now: number, windowMs: number): number {
+  return now - (now % windowMs);
+}
+
+/** The refusal once the window starting at `start` has used up `limit`: wait until the next window. */
+export function refusal(start: number, windowMs: number, now: number, limit: number): RateDecision {
+  return { allowed: false, retryAfterMs: Math.max(1, start + windowMs - now), limit };
+}
+
 /** Fixed-window request budgets per resource and operation, counted in this process. */
-export class RateLimiter {
+export class MemoryRateLimiter implements RateLimiter {
   readonly #config: NormalizedRateLimits;
   readonly #now: () => number;
   readonly #windows = new Map<string, { start: number; count: number }>();
@@ -55,7 +80,7 @@ export class RateLimiter {
   take(resourceId: string, operation: RateLimitedOperation): RateDecision {
     const now = this.#now();
     const { windowMs } = this.#config;
-    const start = now - (now % windowMs);
+    const start = windowStart(now, windowMs);
     const key = `${resourceId}\u0000${operation}`;
     let window = this.#windows.get(key);
     if (!window || window.start !== start) {
@@ -63,9 +88,12 @@ export class RateLimiter {
       this.#windows.set(key, window);
     }
     const limit = this.#config.limits[operation];
-    if (window.count >= limit)
-      return { allowed: false, retryAfterMs: Math.max(1, start + windowMs - now), limit };
+    if (window.count >= limit) return refusal(start, windowMs, now, limit);
     window.count += 1;
     return { allowed: true };
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
   }
 }

@@ -61,20 +61,37 @@ export function errorReply(reply: ServiceErrorReply): Reply {
   };
 }
 
+/** The answer to a protocol-level error of Node's HTTP parser or its timeouts; `undefined`: close without one. */
+function clientErrorReply(
+  code: string | undefined,
+): { reply: ServiceErrorReply; reason: string } | undefined {
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    return { reply: serviceErrors.headersTooLarge().reply, reason: 'Request Header Fields Too Large' };
+  }
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return { reply: serviceErrors.requestTimeout().reply, reason: 'Request Timeout' };
+  }
+  if (code?.startsWith('HPE_')) return { reply: serviceErrors.notHttp().reply, reason: 'Bad Request' };
+  // TLS failures (a handshake that timed out or failed), resets: there is no HTTP connection to answer on.
+  return undefined;
+}
+
 /**
- * Answers protocol-level errors (oversized headers, malformed request lines) with a JSON 4xx on the raw socket
- * before Node's parser gives up on the connection.
+ * Answers protocol-level errors (oversized headers, malformed request lines, requests too slow to arrive) with a JSON
+ * 4xx on the raw socket, then closes it; closes it without an answer when there is no HTTP to answer with (a failed or
+ * timed-out TLS handshake) or an answer is already under way.
  */
 export function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
-  if (!socket.writable || err.code === 'ECONNRESET') {
+  const answer = clientErrorReply(err.code);
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (!answer || !socket.writable || inFlight?.headersSent) {
     socket.destroy();
     return;
   }
-  const tooBig = err.code === 'HPE_HEADER_OVERFLOW';
-  const { reply } = tooBig ? serviceErrors.headersTooLarge() : serviceErrors.notHttp();
-  const body = JSON.stringify(errorBody(reply));
-  const reason = tooBig ? 'Request Header Fields Too Large' : 'Bad Request';
-  socket.end(
-    `HTTP/1.1 ${reply.status} ${reason}\r\nContent-Type: ${ERROR_CONTENT_TYPE}\r\nMS-CV: ${correlationVector(randomUUID())}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  const body = JSON.stringify(errorBody(answer.reply));
+  socket.write(
+    `HTTP/1.1 ${answer.reply.status} ${answer.reason}\r\nContent-Type: ${ERROR_CONTENT_TYPE}\r\nMS-CV: ${correlationVector(randomUUID())}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nx-ms-error-code: ${answer.reply.code}\r\nConnection: close\r\n\r\n${body}`,
   );
+  // Closed once written, also when the client keeps sending (a half-closed connection would stay open).
+  socket.destroySoon();
 }

@@ -64,7 +64,7 @@ export function listRoles(options: EmulatorStateOptions): Promise<RoleGrantRecor
 
 /** Options of {@link mintEntraToken}: the emulator state plus, optionally, the endpoint its `iss` names. */
 export interface MintEntraTokenOptions extends EmulatorStateOptions {
-  /** @default the endpoint of the emulator running on dataDir (emulator.json), else `https://127.0.0.1:8443/` */
+  /** @default the public endpoint of the emulator running on dataDir (emulator.json), else `https://127.0.0.1:8443/` */
   endpoint?: string;
 }
 
@@ -79,7 +79,9 @@ export function mintEntraToken(
   return withState(options, async (store, now, dataDir) => {
     const issuer = await EntraIssuer.load(store, now);
     const running = readEmulatorInfo(dataDir);
-    let endpoint = options.endpoint ?? running?.endpoint ?? 'https://127.0.0.1:8443/';
+    // A running emulator's public endpoint is the one its issuer names (emulator.json's entraIssuer).
+    const runningPublic = running?.entraIssuer?.replace(/entra\/[^/]+\/v2\.0$/, '');
+    let endpoint = options.endpoint ?? runningPublic ?? running?.endpoint ?? 'https://127.0.0.1:8443/';
     if (!endpoint.endsWith('/')) endpoint = `${endpoint}/`;
     const minted = issuer.mint(request, endpoint, now);
     return { ...minted, issuer: String(minted.claims.iss) };

@@ -21,6 +21,7 @@ export const SERVICE_ERROR_STATUS = {
   IdentityNotFound: 404,
   AssignmentNotFound: 404,
   MethodNotAllowed: 405,
+  RequestTimeout: 408,
   RequestEntityTooLarge: 413,
   UnsupportedMediaType: 415,
   TooManyRequests: 429,
@@ -127,6 +128,11 @@ const protocolErrors = {
       'The request headers are larger than the emulator accepts (16 KiB).',
     ),
   notHttp: () => reject('BadRequest', 'The request is not valid HTTP.'),
+  requestTimeout: () =>
+    reject(
+      'RequestTimeout',
+      'The request did not arrive in time: its headers or its body came too slowly, so the connection is closed.',
+    ),
   tooManyRequests: (operation: string, limit: number, windowMs: number, retryAfterMs: number) => {
     const seconds = Math.ceil(retryAfterMs / 1000);
     return reject(

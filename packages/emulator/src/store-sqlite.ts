@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { EmulatorError } from './errors.js';
 import type { AccessKeyName } from './hmac.js';
+import { narrowFiles, ownerOnlyDir, ownerOnlyFile } from './private-files.js';
 import type {
   AccessKeyRecord,
   AssignmentWrite,
@@ -105,8 +105,14 @@ class SqliteStore implements Store {
   readonly #access;
 
   constructor(file: string) {
+    if (file !== ':memory:') {
+      // The file holds the access keys and signing keys: 0600 before SQLite opens it, which gives the -wal and -shm
+      // it creates the database's mode; ones an older version left open to others are narrowed first.
+      ownerOnlyDir(dirname(file));
+      narrowFiles(`${file}-wal`, `${file}-shm`);
+      ownerOnlyFile(file);
+    }
     try {
-      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       this.#db = new Database(file);
       this.#db.pragma('journal_mode = WAL');
       this.#db.pragma('synchronous = FULL');

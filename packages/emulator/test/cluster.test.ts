@@ -7,14 +7,10 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { CommunicationIdentityClient } from '@azure/communication-identity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type EmulatorClusterLogEntry,
-  type RunningEmulatorCluster,
-  startEmulatorCluster,
-} from '../src/cluster.js';
+import { type RunningEmulatorCluster, startEmulatorCluster } from '../src/cluster.js';
 import { readEmulatorInfo } from '../src/discovery.js';
 import { isEmulatorError } from '../src/errors.js';
-import { PACKAGE_DIR, tempDir } from './support.js';
+import { PACKAGE_DIR, ServedBy, tempDir } from './support.js';
 
 const CLUSTER_JS = join(PACKAGE_DIR, 'dist', 'cluster.js');
 
@@ -24,31 +20,6 @@ function alive(pid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** The worker that served each request, learnt from the request log the workers forward to the primary. */
-class ServedBy {
-  readonly #seen = new Map<string, number>();
-  readonly #waiting = new Map<string, (worker: number) => void>();
-
-  readonly logger = (entry: EmulatorClusterLogEntry): void => {
-    if (entry.requestId === undefined || entry.worker === undefined) return;
-    const waiter = this.#waiting.get(entry.requestId);
-    if (waiter) {
-      this.#waiting.delete(entry.requestId);
-      waiter(entry.worker);
-    } else {
-      this.#seen.set(entry.requestId, entry.worker);
-    }
-  };
-
-  /** Resolves with the worker pid once its log entry for `requestId` arrived (it is written after the answer). */
-  worker(requestId: string | null | undefined): Promise<number> {
-    if (!requestId) return Promise.reject(new Error('response without x-ms-request-id'));
-    const known = this.#seen.get(requestId);
-    if (known !== undefined) return Promise.resolve(known);
-    return new Promise((resolve) => this.#waiting.set(requestId, resolve));
   }
 }
 

@@ -14,8 +14,11 @@ import {
   createIdentity,
   errorCodeOf,
   findSecrets,
+  rawTls,
   type SignOptions,
+  send,
   signed,
+  signHeaders,
   type Target,
   verifyToken,
 } from './support-reliability.js';
@@ -39,6 +42,7 @@ const call = async (o: SignOptions) => {
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'acs-emulator-security-'));
   emulator = await startEmulator({
+    port: 0,
     dataDir,
     logger: (e) => logs.push(e),
     now: () => clock.now,
@@ -118,6 +122,128 @@ describe('request signatures', () => {
     );
     for (const body of bodies) {
       expect(body).toEqual({ error: { code: 'Denied', message: 'Denied by the resource provider.' } });
+    }
+  });
+});
+
+describe('canonical signatures (issue 17)', () => {
+  it('refuses a right signature with anything after its base64 padding, or written another way', async () => {
+    const target = `/identities?${API}`;
+    const headers = signHeaders(t, { target, date: new Date(clock.now).toUTCString() });
+    const signature = /Signature=(.*)$/.exec(headers.authorization ?? '')?.[1] ?? '';
+    expect(signature).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    const variants = [
+      `${signature}junk`, // junk after the padding: Node's decoder stops at the '='
+      `${signature}=`,
+      `${signature}AAAA`,
+      signature.slice(0, -1), // unpadded
+      `${signature.slice(0, -2)}${String.fromCharCode(signature.charCodeAt(42) + 1)}=`, // non-zero unused bits
+    ];
+    for (const variant of variants) {
+      const answer = await send(t, 'POST', target, {
+        ...headers,
+        authorization: `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${variant}`,
+      });
+      answers.push(answer);
+      expect([variant, answer.status, errorCodeOf(answer)]).toEqual([variant, 401, 'Denied']);
+    }
+    expect((await send(t, 'POST', target, headers)).status).toBe(201);
+  });
+
+  it('refuses a body hash written another way than the canonical base64 of its SHA-256', async () => {
+    const target = `/identities?${API}`;
+    const date = new Date(clock.now).toUTCString();
+    const good = signHeaders(t, { target, date });
+    const hash = good['x-ms-content-sha256'] ?? '';
+    for (const variant of [`${hash}junk`, hash.slice(0, -1)]) {
+      // Signed over the odd hash, as a client that sends it would sign.
+      const headers = signHeaders(t, { target, date, signedContentHash: variant });
+      const answer = await send(t, 'POST', target, { ...headers, 'x-ms-content-sha256': variant });
+      answers.push(answer);
+      expect([variant, answer.status, errorCodeOf(answer)]).toEqual([variant, 401, 'Denied']);
+    }
+  });
+});
+
+describe('failed authentications (issue 17: decided, as the service)', () => {
+  it('answer 401 each time, never 429, and the right key works at once after 300 of them', async () => {
+    const target = `/identities?${API}`;
+    const statuses = new Set<number>();
+    for (let round = 0; round < 10; round += 1) {
+      const batch = await Promise.all(
+        Array.from({ length: 30 }, () =>
+          send(t, 'POST', target, {
+            ...signHeaders(t, { target, date: new Date(clock.now).toUTCString() }),
+            authorization: `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${Buffer.alloc(32, round).toString('base64')}`,
+          }),
+        ),
+      );
+      for (const answer of batch) statuses.add(answer.status);
+    }
+    expect([...statuses]).toEqual([401]);
+    expect((await call({ target })).status).toBe(201);
+  });
+});
+
+/** A GET over raw TLS with the given `Host` header (node:https would check the certificate against it); the JSON body. */
+async function getWithHost(target: Target, path: string, host: string, headers = ''): Promise<unknown> {
+  const text = await rawTls(
+    target,
+    `GET ${path} HTTP/1.1\r\nHost: ${host}\r\n${headers}Connection: close\r\n\r\n`,
+  );
+  expect(text.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+  return JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4));
+}
+
+describe('discovery documents (issue 17)', () => {
+  const discoveryPath = () => `/entra/${emulator.entra.tenantId}/v2.0/.well-known/openid-configuration`;
+
+  it("name the emulator's own endpoint whatever Host (or X-Forwarded-Host) header a request carries", async () => {
+    for (const host of ['evil.example', 'evil.example:8443', `127.0.0.1:${emulator.info.port}`]) {
+      expect(
+        await getWithHost(t, discoveryPath(), host, 'X-Forwarded-Host: forwarded.example\r\n'),
+      ).toMatchObject({
+        issuer: `${emulator.info.endpoint}entra/${emulator.entra.tenantId}/v2.0`,
+        jwks_uri: `${emulator.info.endpoint}entra/${emulator.entra.tenantId}/discovery/v2.0/keys`,
+        token_endpoint: `${emulator.info.endpoint}managed-identity/token`,
+      });
+    }
+    const minted = await getWithHost(
+      t,
+      '/managed-identity/token?api-version=2019-08-01&resource=https://communication.azure.com',
+      'evil.example',
+      `X-IDENTITY-HEADER: ${emulator.info.identityHeader ?? ''}\r\n`,
+    );
+    const token = (minted as { access_token: string }).access_token;
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      iss: string;
+    };
+    expect(claims.iss).toBe(emulator.info.entraIssuer);
+  });
+
+  it('name the configured public endpoint, in emulator.json and the tokens the issuer mints too', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'acs-emulator-public-'));
+    const publicEndpoint = 'https://acs-emulator.example:9443/';
+    const behindProxy = await startEmulator({ port: 0, dataDir: folder, logger: false, publicEndpoint });
+    try {
+      const target = {
+        info: behindProxy.info,
+        ca: await readFile(behindProxy.info.caCertFile ?? '', 'utf8'),
+      };
+      const tenant = behindProxy.entra.tenantId;
+      const discovery = `/entra/${tenant}/v2.0/.well-known/openid-configuration`;
+      expect(await getWithHost(target, discovery, 'evil.example')).toMatchObject({
+        issuer: `${publicEndpoint}entra/${tenant}/v2.0`,
+        jwks_uri: `${publicEndpoint}entra/${tenant}/discovery/v2.0/keys`,
+      });
+      expect(behindProxy.info.entraIssuer).toBe(`${publicEndpoint}entra/${tenant}/v2.0`);
+      expect(behindProxy.info.endpoint).toBe(`https://127.0.0.1:${behindProxy.info.port}/`);
+      expect(
+        behindProxy.mintEntraToken({ principal: behindProxy.entra.systemAssigned.principalId }).claims.iss,
+      ).toBe(behindProxy.info.entraIssuer);
+    } finally {
+      await behindProxy.close();
+      await rm(folder, { recursive: true, force: true });
     }
   });
 });

@@ -7,7 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { computeHmacSignature, contentSha256, hmacStringToSign } from '@acs-identity/core/node';
 import { accessKeyOf, uniqueSchema as sharedUniqueSchema, spawnNodeScript } from '@acs-identity/testing';
 import { CommunicationIdentityClient } from '@azure/communication-identity';
-import type { EmulatorInfo, EmulatorLogEntry, EmulatorOptions, RunningEmulator } from '../src/index.js';
+import type {
+  EmulatorClusterLogEntry,
+  EmulatorInfo,
+  EmulatorLogEntry,
+  EmulatorOptions,
+  RunningEmulator,
+} from '../src/index.js';
 import { readEmulatorInfo, startEmulator } from '../src/index.js';
 
 export async function tempDir(prefix = 'acs-emulator-'): Promise<{ path: string; remove(): Promise<void> }> {
@@ -267,4 +273,29 @@ export { dropSchema, pythonAzure, testDatabaseUrl } from '@acs-identity/testing'
 /** A schema name unique to this test run. */
 export function uniqueSchema(label: string): string {
   return sharedUniqueSchema(`acs_emu_${label}`);
+}
+
+/** The worker that served each request, learnt from the request log the workers forward to the primary. */
+export class ServedBy {
+  readonly #seen = new Map<string, number>();
+  readonly #waiting = new Map<string, (worker: number) => void>();
+
+  readonly logger = (entry: EmulatorClusterLogEntry): void => {
+    if (entry.requestId === undefined || entry.worker === undefined) return;
+    const waiter = this.#waiting.get(entry.requestId);
+    if (waiter) {
+      this.#waiting.delete(entry.requestId);
+      waiter(entry.worker);
+    } else {
+      this.#seen.set(entry.requestId, entry.worker);
+    }
+  };
+
+  /** Resolves with the worker pid once its log entry for `requestId` arrived (it is written after the answer). */
+  worker(requestId: string | null | undefined): Promise<number> {
+    if (!requestId) return Promise.reject(new Error('response without x-ms-request-id'));
+    const known = this.#seen.get(requestId);
+    if (known !== undefined) return Promise.resolve(known);
+    return new Promise((resolve) => this.#waiting.set(requestId, resolve));
+  }
 }

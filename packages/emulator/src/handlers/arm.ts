@@ -73,7 +73,7 @@ function resourceJson(ctx: ServiceContext, request: ServiceRequest, state: ArmSt
     identity: identityJson(state, ctx.entra.tenantId),
     properties: {
       provisioningState: 'Succeeded',
-      hostName: new URL(request.endpoint).host,
+      hostName: new URL(ctx.publicEndpoint.url).host,
       dataLocation: state.dataLocation,
       immutableResourceId: ctx.resource.resourceId,
       version: '0.2.0',

@@ -4,7 +4,8 @@ import type { Handler } from '../context.js';
 /** `GET /entra/{tenantId}/v2.0/.well-known/openid-configuration` (any GUID tenant). */
 export const entraDiscovery: Handler = (ctx, request) => ({
   status: 200,
-  body: ctx.entra.discovery(request.endpoint, request.params.tenantId ?? ''),
+  // The configured public endpoint (else where it listens), never the request's Host header.
+  body: ctx.entra.discovery(ctx.publicEndpoint.url, request.params.tenantId ?? ''),
 });
 
 /** `GET /entra/{tenantId}/discovery/v2.0/keys`: the issuer's one RS256 key. */

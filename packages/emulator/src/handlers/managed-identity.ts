@@ -59,7 +59,7 @@ export const managedIdentityToken: Handler = (ctx, request) => {
       audience: resource,
       expiresInSeconds: MANAGED_IDENTITY_TOKEN_SECONDS,
     },
-    request.endpoint,
+    ctx.publicEndpoint.url,
     ctx.options.now(),
   );
   return {
