@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { entraAssignmentSet, teamsAssignmentSet } from './assignment-args.js';
 import { type LocalEmulator, startLocalEmulator } from './local-emulator.js';
 import { type CliRun, json, runCli } from './run-cli.js';
 
@@ -42,17 +43,10 @@ describe.concurrent('teams-extension assignment show | set | delete', () => {
   it("sets, replaces, shows and deletes an assignment, in the service's field names", async () => {
     const [tenant, objectId, app, other] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
     const key = ['--tenant', tenant, '--object-id', objectId];
-    const created = await verbose(['teams-extension', 'assignment', 'set', ...key, '--client-ids', app]);
+    const created = await verbose(teamsAssignmentSet(tenant, objectId, app));
     expect(json(created)).toEqual({ objectId, tenantId: tenant, principalType: 'user', clientIds: [app] });
     expect(created.stderr).toContain(`INFO: Created the Teams Extension assignment of ${objectId}.`);
-    const replaced = await verbose([
-      'teams-extension',
-      'assignment',
-      'set',
-      ...key,
-      '--client-ids',
-      `${app},${other}`,
-    ]);
+    const replaced = await verbose(teamsAssignmentSet(tenant, objectId, `${app},${other}`));
     expect(json(replaced)).toMatchObject({ clientIds: [app, other] });
     expect(replaced.stderr).toContain(`INFO: Replaced the Teams Extension assignment of ${objectId}.`);
     expect(json(await cli(['teams-extension', 'assignment', 'show', ...key]))).toEqual({
@@ -78,13 +72,7 @@ describe.concurrent('teams-extension assignment show | set | delete', () => {
   it("takes a resource account's consent without client ids", async () => {
     const [tenant, account] = [randomUUID(), randomUUID()];
     const consent = await cli([
-      'teams-extension',
-      'assignment',
-      'set',
-      '--tenant',
-      tenant,
-      '--object-id',
-      account,
+      ...teamsAssignmentSet(tenant, account),
       '--principal-type',
       'resourceAccount',
     ]);
@@ -126,17 +114,7 @@ describe.concurrent('token get-for-teams-extension-user', () => {
   /** An assigned user of a new tenant, and its application. */
   async function assignedUser() {
     const [tenant, oid, app] = [randomUUID(), randomUUID(), randomUUID()];
-    const set = await cli([
-      'teams-extension',
-      'assignment',
-      'set',
-      '--tenant',
-      tenant,
-      '--object-id',
-      oid,
-      '--client-ids',
-      app,
-    ]);
+    const set = await cli(teamsAssignmentSet(tenant, oid, app));
     expect(set.code).toBe(0);
     const user = ['--teams-extension-user', oid, '--app', app, '--tenant', tenant];
     return { tenant, oid, app, user };
@@ -213,19 +191,7 @@ describe.concurrent('token get-for-teams-extension-user', () => {
 describe.concurrent('entra assignment list | show | set | update | delete', () => {
   it("manages a group's assignment, in the service's field names", async () => {
     const [tenant, group, app, other] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
-    const set = await verbose([
-      'entra',
-      'assignment',
-      'set',
-      '--object-id',
-      group,
-      '--tenant',
-      tenant,
-      '--principal-type',
-      'group',
-      '--client-ids',
-      app,
-    ]);
+    const set = await verbose(entraAssignmentSet(group, tenant, 'group', app));
     const assignment = { objectId: group, tenantId: tenant, principalType: 'group', clientIds: [app] };
     expect(json(set)).toEqual(assignment);
     expect(set.stderr).toContain(`INFO: Created the Entra assignment of ${group}.`);
@@ -275,19 +241,7 @@ describe.concurrent('token get-for-entra-user', () => {
   /** A user of a new tenant whose whole tenant is assigned for one application. */
   async function tenantAssigned() {
     const [tenant, oid, app] = [randomUUID(), randomUUID(), randomUUID()];
-    const set = await cli([
-      'entra',
-      'assignment',
-      'set',
-      '--object-id',
-      tenant,
-      '--tenant',
-      tenant,
-      '--principal-type',
-      'tenant',
-      '--client-ids',
-      app,
-    ]);
+    const set = await cli(entraAssignmentSet(tenant, tenant, 'tenant', app));
     expect(set.code).toBe(0);
     return { tenant, oid, app, user: ['--entra-user', oid, '--app', app, '--tenant', tenant] };
   }
@@ -308,19 +262,7 @@ describe.concurrent('token get-for-entra-user', () => {
 
   it('exchanges through a group assignment, the groups claim minted with --group', async () => {
     const [tenant, group, app] = [randomUUID(), randomUUID(), randomUUID()];
-    await cli([
-      'entra',
-      'assignment',
-      'set',
-      '--object-id',
-      group,
-      '--tenant',
-      tenant,
-      '--principal-type',
-      'group',
-      '--client-ids',
-      app,
-    ]);
+    await cli(entraAssignmentSet(group, tenant, 'group', app));
     const member = await mint([
       '--entra-user',
       randomUUID(),

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { entraAssignmentSet, teamsAssignmentSet } from './assignment-args.js';
 import { type LocalEmulator, startLocalEmulator } from './local-emulator.js';
 import { BIN, json, runCli, runCommand } from './run-cli.js';
 
@@ -78,17 +79,7 @@ async function application(user: Record<string, string>): Promise<{ token?: stri
 describe.concurrent('a TokenCredential backed by `acs-identity emulator entra token`', () => {
   it('gets the ACS token of an assigned Teams extension user through AzureCommunicationTokenCredential', async () => {
     const [tenant, oid, app] = [randomUUID(), randomUUID(), randomUUID()];
-    const set = await cli([
-      'teams-extension',
-      'assignment',
-      'set',
-      '--tenant',
-      tenant,
-      '--object-id',
-      oid,
-      '--client-ids',
-      app,
-    ]);
+    const set = await cli(teamsAssignmentSet(tenant, oid, app));
     expect(set.code).toBe(0);
     const got = await application({
       USER_FLAG: '--teams-extension-user',
@@ -111,17 +102,7 @@ describe.concurrent('a TokenCredential backed by `acs-identity emulator entra to
       SCOPE: 'https://communication.azure.com/clients/VoIP',
     };
     expect((await application(user)).error).toMatch(/has no Entra ID assignment on this resource/);
-    const set = await cli([
-      'entra',
-      'assignment',
-      'set',
-      '--object-id',
-      oid,
-      '--tenant',
-      tenant,
-      '--client-ids',
-      app,
-    ]);
+    const set = await cli(entraAssignmentSet(oid, tenant, 'user', app));
     expect(set.code).toBe(0);
     const got = await application(user);
     expect(json(await cli(['token', 'decode', got.token ?? '']))).toMatchObject({
