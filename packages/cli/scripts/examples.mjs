@@ -74,6 +74,33 @@ show(
   cli(['user', 'create', '--count', '3', '--query', '[].rawId', '-o', 'tsv']),
   'The summary goes to stderr; on a terminal a progress bar is drawn while the users are created.',
 );
+show(
+  'Create a user by your own id',
+  'acs-identity user create --custom-id alice@contoso.com --scope voip --only-show-errors',
+  cli(['user', 'create', '--custom-id', 'alice@contoso.com', '--scope', 'voip', '--only-show-errors']),
+  'The same custom id gives back the same identity every time (api-version 2025-03-02-preview, chosen for it).',
+);
+const alice = cli([
+  'user',
+  'create',
+  '--custom-id',
+  'alice@contoso.com',
+  '--query',
+  'rawId',
+  '-o',
+  'tsv',
+  '--only-show-errors',
+]).stdout.trim();
+show(
+  'Show a user: its custom id and its last token',
+  `acs-identity user show --user ${alice} --only-show-errors`,
+  cli(['user', 'show', '--user', alice, '--only-show-errors']),
+);
+show(
+  'An api-version without the operation is refused before any request (exit code 2)',
+  `acs-identity user show --user ${alice} --api-version 2025-06-30`,
+  cli(['user', 'show', '--user', alice, '--api-version', '2025-06-30']),
+);
 const user = cli(['user', 'create', '--query', 'rawId', '-o', 'tsv', '--only-show-errors']).stdout.trim();
 show(
   'Issue a token (a new user too when `--user` is absent)',
@@ -230,6 +257,93 @@ show(
     appId,
     '--aad-user',
     '11111111-2222-4333-8444-555555555555',
+  ]),
+);
+const tenantId = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+show(
+  'Assign a Teams Phone extensibility (Teams Extension) user',
+  `acs-identity teams-extension assignment set --tenant ${tenantId} --object-id ${objectId} --client-ids ${appId} --only-show-errors`,
+  cli([
+    'teams-extension',
+    'assignment',
+    'set',
+    '--tenant',
+    tenantId,
+    '--object-id',
+    objectId,
+    '--client-ids',
+    appId,
+    '--only-show-errors',
+  ]),
+);
+const mint = (args) =>
+  cli(['emulator', 'entra', 'token', ...args, '--query', 'accessToken', '-o', 'tsv']).stdout.trim();
+const extensionToken = mint(['--teams-extension-user', objectId, '--app', appId, '--tenant', tenantId]);
+show(
+  'Teams Extension user token exchange',
+  `acs-identity token get-for-teams-extension-user --entra-token "$(acs-identity emulator entra token --teams-extension-user ${objectId} --app ${appId} --tenant ${tenantId} --query accessToken -o tsv)" --only-show-errors`,
+  cli(['token', 'get-for-teams-extension-user', '--entra-token', extensionToken, '--only-show-errors']),
+);
+show(
+  'An application the assignment does not list is refused (exit code 1)',
+  `acs-identity token get-for-teams-extension-user --entra-token "$(acs-identity emulator entra token --teams-extension-user ${objectId} --app 11111111-2222-4333-8444-555555555555 --tenant ${tenantId} --query accessToken -o tsv)" --only-show-errors`,
+  cli([
+    'token',
+    'get-for-teams-extension-user',
+    '--entra-token',
+    mint([
+      '--teams-extension-user',
+      objectId,
+      '--app',
+      '11111111-2222-4333-8444-555555555555',
+      '--tenant',
+      tenantId,
+    ]),
+    '--only-show-errors',
+  ]),
+);
+show(
+  'Assign every Entra ID user of a tenant',
+  `acs-identity entra assignment set --object-id ${tenantId} --tenant ${tenantId} --principal-type tenant --client-ids ${appId} --only-show-errors`,
+  cli([
+    'entra',
+    'assignment',
+    'set',
+    '--object-id',
+    tenantId,
+    '--tenant',
+    tenantId,
+    '--principal-type',
+    'tenant',
+    '--client-ids',
+    appId,
+    '--only-show-errors',
+  ]),
+);
+show(
+  'Entra ID user token exchange',
+  `acs-identity token get-for-entra-user --entra-token "$(acs-identity emulator entra token --entra-user ${objectId} --app ${appId} --tenant ${tenantId} --scope VoIP VoIP.Join --query accessToken -o tsv)" --query "{User: user_id, Expires: expires_on}" -o table --only-show-errors`,
+  cli([
+    'token',
+    'get-for-entra-user',
+    '--entra-token',
+    mint(['--entra-user', objectId, '--app', appId, '--tenant', tenantId, '--scope', 'VoIP', 'VoIP.Join']),
+    '--query',
+    '{User: user_id, Expires: expires_on}',
+    '-o',
+    'table',
+    '--only-show-errors',
+  ]),
+);
+show(
+  'An expired Entra ID token is refused, saying when it expired (exit code 1)',
+  `acs-identity token get-for-entra-user --entra-token "$(acs-identity emulator entra token --entra-user ${objectId} --app ${appId} --tenant ${tenantId} --expires-in 0 --query accessToken -o tsv)" --only-show-errors`,
+  cli([
+    'token',
+    'get-for-entra-user',
+    '--entra-token',
+    mint(['--entra-user', objectId, '--app', appId, '--tenant', tenantId, '--expires-in', '0']),
+    '--only-show-errors',
   ]),
 );
 show(

@@ -1,4 +1,5 @@
 import { DEFAULT_DATA_DIR, EMULATOR_INFO_FILE, ENV } from '@acs-identity/core/vocabulary';
+import { apiVersionNote, optionApiNote } from './api-features.js';
 import { CLI_ERROR_CODES, ERROR_TABLE } from './errors.js';
 import {
   BUILTIN_OPTIONS,
@@ -30,6 +31,8 @@ export function optionTable(options: Readonly<Record<string, OptionSpec>>): stri
     else if (spec.default !== undefined) notes.push(`default \`${String(spec.default)}\``);
     if (spec.choices) notes.push(`one of ${spec.choices.map((c) => `\`${c}\``).join(', ')}`);
     if (spec.env) notes.push(`env \`${spec.env}\``);
+    const api = optionApiNote(spec);
+    if (api !== undefined) notes.push(api);
     return `| ${flagOf(name, spec)} | ${cell(spec.description)} | ${cell(notes.join('; '))} |`;
   });
   return ['| Option | Description | Notes |', '|---|---|---|', ...rows].join('\n');
@@ -49,6 +52,8 @@ function commandSection(spec: CommandSpec): string {
   const positional = spec.positional ? ` ${spec.positional.placeholder}` : '';
   const lines = [`### \`acs-identity ${spec.path.join(' ')}${positional}\``, '', spec.summary];
   if (spec.details) lines.push('', spec.details);
+  const api = apiVersionNote(spec);
+  if (api !== undefined) lines.push('', api);
   if (spec.positional)
     lines.push('', `Argument \`${spec.positional.placeholder}\`: ${spec.positional.description}`);
   if (Object.keys(spec.options).length > 0) lines.push('', optionTable(spec.options));

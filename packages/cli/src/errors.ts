@@ -30,8 +30,10 @@ export interface ErrorTableEntry {
   readonly gone?: true;
 }
 
-const EMULATOR_ENTRA_HINT =
-  'against the local emulator, `acs-identity emulator entra token --teams-user <oid> --app <appid>` mints one';
+/** How to get an end user's Entra ID token from the local emulator, for the exchange that takes it. */
+const localToken = (user: string) =>
+  `against the local emulator, \`acs-identity emulator entra token --${user} <oid> --app <appid>\` mints one`;
+const EMULATOR_ENTRA_HINT = localToken('teams-user');
 
 /**
  * THE place that maps error codes to exit codes and hints: 1 service/runtime error, 2 usage error, 3 not found. In
@@ -55,11 +57,21 @@ export const ERROR_TABLE = {
     hints: {
       'aad-token': `Check --aad-token: an Entra ID access token of the Teams user for https://auth.msft.communication.azure.com with the scopes Teams.ManageCalls and Teams.ManageChats, issued to the --client application (${EMULATOR_ENTRA_HINT}).`,
       'aad-token-expired': `Get a new Entra ID access token for the Teams user (az account get-access-token --resource https://auth.msft.communication.azure.com; ${EMULATOR_ENTRA_HINT}).`,
+      'teams-extension-token': `Check --entra-token: a Teams Extension user's Entra ID access token for https://auth.msft.communication.azure.com/TeamsExtension.ManageCalls (${localToken('teams-extension-user')}).`,
+      'entra-user-token': `Check --entra-token: an Entra ID user's access token for https://communication.azure.com/clients with at least one of its permissions, e.g. VoIP (${localToken('entra-user')}).`,
+      'entra-token-expired':
+        "Get a new Entra ID access token for the user (MSAL's acquireTokenSilent, or the local emulator's `acs-identity emulator entra token`).",
     },
   },
   FORBIDDEN: {
     exitCode: 1,
     hint: 'The credential is not allowed on this resource; check its role assignments.',
+    hints: {
+      'teams-extension-token':
+        'The user needs a Teams Extension assignment (principal type user) listing the application the token was issued to: `acs-identity teams-extension assignment set --tenant <tid> --object-id <oid> --client-ids <appid>`.',
+      'entra-user-token':
+        'The user needs an Entra assignment (of the user, a group of it or its tenant) listing the application the token was issued to: `acs-identity entra assignment set --object-id <oid> --tenant <tid> --client-ids <appid>`.',
+    },
   },
   NOT_FOUND: { exitCode: 3, hint: 'Check the id and the endpoint.', gone: true },
   IDENTITY_NOT_OWNED: {

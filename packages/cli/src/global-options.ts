@@ -45,7 +45,7 @@ export const GLOBAL_OPTIONS = {
     type: 'string',
     choices: API_VERSIONS,
     env: ENV.apiVersion,
-    description: `ACS Identity api-version to call (default: the newest, ${DEFAULT_API_VERSION}).`,
+    description: `ACS Identity api-version to call. Default: ${DEFAULT_API_VERSION}, or for a newer operation the version that has it (see the command’s help); one without the command’s operation is refused.`,
     placeholder: '<version>',
   },
 } as const satisfies Record<string, OptionSpec>;

@@ -18,12 +18,27 @@ type Registry = { readonly [Id in CommandId]: () => Promise<CommandHandler<SpecO
 
 const HANDLERS: Registry = {
   'user create': async () => (await import('./commands/user.js')).userCreate,
+  'user show': async () => (await import('./commands/user.js')).userShow,
   'user delete': async () => (await import('./commands/user.js')).userDelete,
   'token issue': async () => (await import('./commands/token.js')).tokenIssue,
   'token revoke': async () => (await import('./commands/token.js')).tokenRevoke,
-  'token get-for-teams-user': async () => (await import('./commands/teams.js')).tokenGetForTeamsUser,
+  'token get-for-teams-user': async () => (await import('./commands/exchange.js')).tokenGetForTeamsUser,
+  'token get-for-teams-extension-user': async () =>
+    (await import('./commands/exchange.js')).tokenGetForTeamsExtensionUser,
+  'token get-for-entra-user': async () => (await import('./commands/exchange.js')).tokenGetForEntraUser,
   'token decode': async () => (await import('./commands/decode.js')).tokenDecode,
   'identifier parse': async () => (await import('./commands/identifier.js')).identifierParse,
+  'teams-extension assignment show': async () =>
+    (await import('./commands/assignments.js')).teamsExtensionAssignmentShow,
+  'teams-extension assignment set': async () =>
+    (await import('./commands/assignments.js')).teamsExtensionAssignmentSet,
+  'teams-extension assignment delete': async () =>
+    (await import('./commands/assignments.js')).teamsExtensionAssignmentDelete,
+  'entra assignment list': async () => (await import('./commands/assignments.js')).entraAssignmentList,
+  'entra assignment show': async () => (await import('./commands/assignments.js')).entraAssignmentShow,
+  'entra assignment set': async () => (await import('./commands/assignments.js')).entraAssignmentSet,
+  'entra assignment update': async () => (await import('./commands/assignments.js')).entraAssignmentUpdate,
+  'entra assignment delete': async () => (await import('./commands/assignments.js')).entraAssignmentDelete,
   'emulator start': async () => (await import('./commands/emulator.js')).emulatorStart,
   'emulator rotate-key': async () => (await import('./commands/emulator.js')).emulatorRotateKey,
   'emulator entra token': async () => (await import('./commands/entra.js')).emulatorEntraToken,

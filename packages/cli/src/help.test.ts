@@ -67,6 +67,19 @@ describe('renderHelp', () => {
     expect(text).toContain('[choices: json, jsonc, table, tsv, yaml, yamlc, none] [default: json]');
   });
 
+  it('lists the api-versions of a command of newer operations, and of an option that needs one', () => {
+    const spec = (id: string) => COMMANDS.find((c) => c.path.join(' ') === id) as (typeof COMMANDS)[number];
+    const teams = flat(
+      renderHelp({ kind: 'command', spec: spec('token get-for-teams-extension-user') }, 100),
+    );
+    expect(teams).toContain(
+      'api-versions with Teams Phone extensibility (Teams Extension): 2025-03-02-preview, 2025-06-30 (default), 2026-07-22, 2026-09-23.',
+    );
+    const create = flat(renderHelp({ kind: 'command', spec: spec('user create') }, 100));
+    expect(create).toMatch(/--custom-id <id> .*\[api-versions: 2025-03-02-preview \(default\)\]/);
+    expect(create).not.toContain('api-versions with');
+  });
+
   it('lists every group at the top and every command of a group', () => {
     const root = renderHelp({ kind: 'root' }, 100);
     for (const group of [...Object.keys(COMMAND_GROUPS), 'completion']) {
@@ -79,6 +92,10 @@ describe('renderHelp', () => {
     const emulator = renderHelp({ kind: 'group', path: ['emulator'] }, 100);
     for (const sub of Object.keys(COMMAND_SUBGROUPS).filter((s) => s.startsWith('emulator '))) {
       expect(emulator).toContain(`acs-identity ${sub} `);
+    }
+    const entra = renderHelp({ kind: 'group', path: ['entra', 'assignment'] }, 100);
+    for (const verb of ['list', 'show', 'set', 'update', 'delete']) {
+      expect(entra).toContain(`acs-identity entra assignment ${verb} `);
     }
   });
 

@@ -1,3 +1,4 @@
+import { apiVersionNote, optionApiNote } from './api-features.js';
 import {
   BIN,
   BUILTIN_OPTIONS,
@@ -157,6 +158,8 @@ export function optionText(spec: OptionSpec): string {
   if (spec.choices) notes.push(`[choices: ${spec.choices.join(', ')}]`);
   const fallback = spec.defaultText ?? spec.default;
   if (fallback !== undefined) notes.push(`[default: ${String(fallback)}]`);
+  const api = optionApiNote(spec);
+  if (api !== undefined) notes.push(`[${api}]`);
   return [spec.description, ...notes].join(' ');
 }
 
@@ -225,6 +228,8 @@ function commandHelp(spec: CommandSpec, width: number): string {
     }
   }
   if (spec.details) parts.push('', ...wrap(spec.details, width));
+  const api = apiVersionNote(spec);
+  if (api !== undefined) parts.push('', ...wrap(api, width));
   return parts.join('\n');
 }
 

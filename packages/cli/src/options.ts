@@ -7,6 +7,16 @@
  */
 import type { CommandSpec } from './spec.js';
 import {
+  ENTRA_ASSIGNMENT_DELETE,
+  ENTRA_ASSIGNMENT_LIST,
+  ENTRA_ASSIGNMENT_SET,
+  ENTRA_ASSIGNMENT_SHOW,
+  ENTRA_ASSIGNMENT_UPDATE,
+  TEAMS_EXTENSION_ASSIGNMENT_DELETE,
+  TEAMS_EXTENSION_ASSIGNMENT_SET,
+  TEAMS_EXTENSION_ASSIGNMENT_SHOW,
+} from './specs/assignments.js';
+import {
   EMULATOR_ENTRA_TOKEN,
   EMULATOR_ROLE_ASSIGN,
   EMULATOR_ROLE_LIST,
@@ -14,15 +24,16 @@ import {
   EMULATOR_ROTATE_KEY,
   EMULATOR_START,
 } from './specs/emulator.js';
+import { TOKEN_ENTRA_USER, TOKEN_TEAMS, TOKEN_TEAMS_EXTENSION } from './specs/exchanges.js';
 import { GATEWAY_START } from './specs/gateway.js';
 import {
   IDENTIFIER_PARSE,
   TOKEN_DECODE,
   TOKEN_ISSUE,
   TOKEN_REVOKE,
-  TOKEN_TEAMS,
   USER_CREATE,
   USER_DELETE,
+  USER_SHOW,
 } from './specs/identity.js';
 import {
   RESOURCE_IDENTITY_ASSIGN,
@@ -50,7 +61,9 @@ export {
   type PositionalSpec,
   positionalUsage,
 } from './spec.js';
+export * from './specs/assignments.js';
 export * from './specs/emulator.js';
+export * from './specs/exchanges.js';
 export * from './specs/gateway.js';
 export * from './specs/identity.js';
 export * from './specs/resource.js';
@@ -58,12 +71,23 @@ export * from './specs/resource.js';
 /** Every leaf command, in help order. */
 export const COMMANDS = [
   USER_CREATE,
+  USER_SHOW,
   USER_DELETE,
   TOKEN_ISSUE,
   TOKEN_REVOKE,
   TOKEN_TEAMS,
+  TOKEN_TEAMS_EXTENSION,
+  TOKEN_ENTRA_USER,
   TOKEN_DECODE,
   IDENTIFIER_PARSE,
+  TEAMS_EXTENSION_ASSIGNMENT_SHOW,
+  TEAMS_EXTENSION_ASSIGNMENT_SET,
+  TEAMS_EXTENSION_ASSIGNMENT_DELETE,
+  ENTRA_ASSIGNMENT_LIST,
+  ENTRA_ASSIGNMENT_SHOW,
+  ENTRA_ASSIGNMENT_SET,
+  ENTRA_ASSIGNMENT_UPDATE,
+  ENTRA_ASSIGNMENT_DELETE,
   EMULATOR_START,
   EMULATOR_ROTATE_KEY,
   EMULATOR_ENTRA_TOKEN,
@@ -78,9 +102,11 @@ export const COMMANDS = [
 
 /** Descriptions of the command groups (first word). */
 export const COMMAND_GROUPS = {
-  user: 'Create and delete communication users.',
+  user: 'Create, show and delete communication users.',
   token: 'Issue, revoke, exchange and decode access tokens.',
   identifier: 'Work with raw communication identifiers.',
+  'teams-extension': 'Teams Phone extensibility: which users may exchange their Teams Extension tokens.',
+  entra: 'Entra ID users: which users, groups and tenants may exchange their Entra ID tokens.',
   emulator: 'Run and manage the local ACS Identity emulator.',
   resource: 'Manage the Communication Services resource (Azure Resource Manager).',
   gateway: 'Run the GraphQL trusted token service.',
@@ -88,6 +114,8 @@ export const COMMAND_GROUPS = {
 
 /** Descriptions of the second-level groups of three-word commands. */
 export const COMMAND_SUBGROUPS = {
+  'teams-extension assignment': 'Teams Extension assignments of users and resource accounts.',
+  'entra assignment': 'Entra ID user assignments of users, groups and tenants.',
   'emulator entra': 'The emulator’s local Entra ID issuer (development only).',
   'emulator role': 'Which principals may call the emulator with Entra ID bearer tokens.',
   'resource identity': 'Managed identities of the resource, with az’s flags.',

@@ -1,6 +1,10 @@
+import { API_VERSIONS } from '@acs-identity/core/vocabulary';
 import { describe, expect, it } from 'vitest';
 import type { RawCommand } from './parsed.js';
 import { resolveArgs, resolveCommand } from './resolve.js';
+
+const GUID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const OTHER = '0bd1f6a4-4d6f-4f0b-9a5e-1d4b3b6c1e11';
 
 const raw = (id: RawCommand['id'], args: Record<string, unknown> = {}): RawCommand => ({
   kind: 'command',
@@ -72,8 +76,7 @@ describe('resolveCommand', () => {
     expect(resolveCommand(raw('user create'), { ACS_IDENTITY_API_VERSION: '1999-01-01' }, [])).toEqual({
       kind: 'error',
       code: 'INVALID_OPTIONS',
-      message:
-        'ACS_IDENTITY_API_VERSION: "1999-01-01" is not one of 2021-03-07, 2022-06-01, 2022-10-01, 2023-10-01.',
+      message: `ACS_IDENTITY_API_VERSION: "1999-01-01" is not one of ${API_VERSIONS.join(', ')}.`,
     });
     expect(resolveCommand(raw('gateway start'), { GATEWAY_DEV: 'maybe' }, [])).toEqual({
       kind: 'error',
@@ -83,6 +86,85 @@ describe('resolveCommand', () => {
     expect(resolveCommand(raw('gateway start'), { GATEWAY_DEV: 'yes' }, [])).toMatchObject({
       args: { dev: true },
     });
+  });
+
+  it('refuses an api-version given that lacks the command, naming the versions that have it', () => {
+    expect(resolveCommand(raw('entra assignment list', { 'api-version': '2025-06-30' }), {}, [])).toEqual({
+      kind: 'error',
+      message:
+        'entra assignment list needs an api-version with Entra ID users: 2025-03-02-preview; --api-version 2025-06-30 has none.',
+      hint: 'Leave out --api-version (acs-identity then calls 2025-03-02-preview), or give one of those.',
+    });
+    expect(
+      resolveCommand(
+        raw('token get-for-teams-extension-user', { 'entra-token': 'x' }),
+        {
+          ACS_IDENTITY_API_VERSION: '2023-10-01',
+        },
+        [],
+      ),
+    ).toEqual({
+      kind: 'error',
+      message:
+        'token get-for-teams-extension-user needs an api-version with Teams Phone extensibility (Teams Extension): 2025-03-02-preview, 2025-06-30, 2026-07-22, 2026-09-23; ACS_IDENTITY_API_VERSION=2023-10-01 has none.',
+      hint: 'Leave out --api-version and ACS_IDENTITY_API_VERSION (acs-identity then calls 2025-06-30), or give one of those.',
+    });
+  });
+
+  it('refuses an option whose feature the api-version given lacks, and lets versions with it pass', () => {
+    expect(
+      resolveCommand(raw('user create', { 'custom-id': 'a', 'api-version': '2026-09-23' }), {}, []),
+    ).toMatchObject({
+      kind: 'error',
+      message: expect.stringMatching(
+        /^--custom-id needs an api-version with custom ids: 2025-03-02-preview; /,
+      ),
+    });
+    expect(resolveCommand(raw('user create', { 'api-version': '2026-09-23' }), {}, [])).toMatchObject({
+      kind: 'command',
+    });
+    expect(
+      resolveCommand(raw('user create', { 'custom-id': 'a', 'api-version': '2025-03-02-preview' }), {}, []),
+    ).toMatchObject({ kind: 'command', args: { 'custom-id': 'a' } });
+    expect(
+      resolveCommand(raw('teams-extension assignment show', { tenant: GUID, 'object-id': GUID }), {}, []),
+    ).toMatchObject({ kind: 'command' });
+  });
+
+  it('checks custom ids and GUIDs as they are typed, before any request', () => {
+    expect(resolveCommand(raw('user create', { 'custom-id': 'x'.repeat(257) }), {}, [])).toEqual({
+      kind: 'error',
+      message: `--custom-id: "${'x'.repeat(57)}..." is not valid; expected 1 to 256 characters, got 257.`,
+    });
+    expect(resolveCommand(raw('user create', { 'custom-id': 'x'.repeat(256) }), {}, [])).toMatchObject({
+      kind: 'command',
+    });
+    expect(resolveCommand(raw('entra assignment show', { 'object-id': 'alice' }), {}, [])).toEqual({
+      kind: 'error',
+      message:
+        '--object-id: "alice" is not valid; expected a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47.',
+    });
+    expect(
+      resolveCommand(
+        raw('entra assignment set', {
+          'object-id': GUID,
+          tenant: GUID,
+          'client-ids': [GUID, 'nope'],
+        }),
+        {},
+        [],
+      ),
+    ).toEqual({
+      kind: 'error',
+      message: `--client-ids: "${GUID},nope" is not valid; expected GUIDs such as 72f988bf-86f1-41af-91ab-2d7cd011db47 ("nope" is not one).`,
+    });
+    expect(
+      resolveCommand(
+        raw('entra assignment set', { 'object-id': GUID, tenant: GUID, 'client-ids': [`${GUID},${OTHER}`] }),
+        {},
+        [],
+      ),
+    ).toMatchObject({ args: { 'client-ids': [GUID, OTHER], 'principal-type': 'user' } });
   });
 
   it('names the required options without a value', () => {

@@ -5,6 +5,7 @@
  * checked and converted here: numbers (echoing what was typed), whole-number bounds, choices, booleans and lists from
  * variables, and the parsers of options taken from a core option table.
  */
+import { apiVersionError } from './api-features.js';
 import { optionsOf } from './command-options.js';
 import { commandById } from './options.js';
 import type { CommandOutcome, ErrorOutcome, RawCommand } from './parsed.js';
@@ -173,7 +174,10 @@ export function resolveArgs(
   return { kind: 'resolved', args, sources, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
-/** Resolves every option of a parsed command: its own, its connection options, the global ones. */
+/**
+ * Resolves every option of a parsed command: its own, its connection options, the global ones. An api-version given
+ * that lacks what the command calls is refused here, before anything runs (api-features.ts).
+ */
 export function resolveCommand(
   raw: RawCommand,
   env: Readonly<Record<string, string | undefined>>,
@@ -183,6 +187,8 @@ export function resolveCommand(
   if (!spec) return { kind: 'error', message: `Unknown command: ${raw.id}` };
   const resolved = resolveArgs(optionsOf(spec), raw.args, env);
   if (resolved.kind === 'error') return resolved;
+  const refused = apiVersionError(spec, resolved.args, resolved.sources);
+  if (refused) return refused;
   return {
     kind: 'command',
     id: raw.id,

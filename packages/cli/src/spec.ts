@@ -2,6 +2,7 @@
  * The shapes in which commands and options are declared (`global-options.ts`, `specs/*.ts`), and the types of the
  * values a handler receives, derived from a declaration. Types only.
  */
+import type { ApiVersionFeature } from '@acs-identity/core';
 
 /** The value type of an option on the command line. */
 export type OptionType = 'string' | 'number' | 'boolean' | 'array';
@@ -50,6 +51,11 @@ export interface OptionSpec {
   readonly hidden?: boolean;
   /** For options taken from a core `OptionTable`: the option's key in the table. */
   readonly key?: string;
+  /**
+   * When given, the option needs an api-version with this feature of core's table (`--custom-id`: `customId`); see
+   * {@link CommandSpec.apiFeature}.
+   */
+  readonly apiFeature?: ApiVersionFeature;
 }
 
 /** Where a resolved option value came from. */
@@ -84,6 +90,12 @@ export interface CommandSpec {
    * 204 for it, so both answers look the same; this notice is logged for --verbose.
    */
   readonly whenGone?: string;
+  /**
+   * The feature of core's api-version table (`API_VERSION_FEATURES`) the command calls. Without `--api-version` (or
+   * its variable) core calls the version that has it; a version given that lacks it is a usage error before any
+   * request (api-features.ts). Help and the README list the versions that have it.
+   */
+  readonly apiFeature?: ApiVersionFeature;
 }
 
 /** The positional argument as usage lines and yargs write it, with its leading space: ` <raw-id>`, ` [jwt]`, or ''. */

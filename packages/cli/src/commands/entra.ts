@@ -18,27 +18,59 @@ function grantJson(grant: { principalId: string; role: string; createdAtMs: numb
   };
 }
 
-/** `emulator entra token --teams-user <oid> --app <appid> | --principal <id>`: a token of the local Entra issuer. */
-export const emulatorEntraToken: CommandHandler<typeof EMULATOR_ENTRA_TOKEN> = async (args, context) => {
-  if ((args['teams-user'] === undefined) === (args.principal === undefined)) {
-    throw new CliError('USAGE', 'Give either --teams-user <oid> (with --app) or --principal <id>.');
-  }
-  if (args['teams-user'] !== undefined && args.app === undefined) {
+type EntraTokenArgs = Parameters<CommandHandler<typeof EMULATOR_ENTRA_TOKEN>>[0];
+
+/** The flags that name whom the token is for, and the field of the emulator's request each one sets. */
+const SUBJECTS = {
+  'teams-user': 'teamsUser',
+  'teams-extension-user': 'teamsExtensionUser',
+  'entra-user': 'entraUser',
+  principal: 'principal',
+} as const;
+
+/** Checks the combination of flags (exactly one subject, --app with a user, each option where it applies). */
+function subjectOf(args: EntraTokenArgs): keyof typeof SUBJECTS {
+  const given = (Object.keys(SUBJECTS) as (keyof typeof SUBJECTS)[]).filter(
+    (flag) => args[flag] !== undefined,
+  );
+  const [subject] = given;
+  if (subject === undefined || given.length > 1) {
     throw new CliError(
       'USAGE',
-      '--teams-user needs --app <appid>: the Entra application the token was issued to.',
+      'Give exactly one of --teams-user, --teams-extension-user, --entra-user (each with --app) or --principal.',
     );
   }
-  if (args.principal !== undefined && args['omit-scope'] !== undefined) {
-    throw new CliError('USAGE', '--omit-scope applies to Teams user tokens (--teams-user) only.');
+  if (subject !== 'principal' && args.app === undefined) {
+    throw new CliError(
+      'USAGE',
+      `--${subject} needs --app <appid>: the Entra application the token was issued to.`,
+    );
   }
+  const only = (flag: 'omit-scope' | 'scope' | 'group', allowed: readonly string[], what: string) => {
+    if (args[flag] !== undefined && !allowed.includes(subject)) {
+      throw new CliError('USAGE', `--${flag} applies to ${what} only.`);
+    }
+  };
+  only('omit-scope', ['teams-user', 'teams-extension-user'], 'Teams and Teams Extension user tokens');
+  only('scope', ['teams-user', 'teams-extension-user', 'entra-user'], 'user tokens');
+  only('group', ['entra-user'], 'Entra ID user tokens (--entra-user)');
+  return subject;
+}
+
+/**
+ * `emulator entra token --teams-user | --teams-extension-user | --entra-user <oid> --app <appid> | --principal <id>`:
+ * a token of the local Entra issuer, with the options that make each refusal of the exchanges.
+ */
+export const emulatorEntraToken: CommandHandler<typeof EMULATOR_ENTRA_TOKEN> = async (args, context) => {
+  const subject = subjectOf(args);
   const expiresIn = args['expires-in'];
   const { mintEntraToken } = await import('@acs-identity/emulator');
   const minted = await mintEntraToken(stateOptions(args, context), {
-    ...(args['teams-user'] === undefined ? {} : { teamsUser: args['teams-user'] }),
-    ...(args.principal === undefined ? {} : { principal: args.principal }),
+    [SUBJECTS[subject]]: args[subject],
     ...(args.app === undefined ? {} : { appId: args.app }),
     ...(args.tenant === undefined ? {} : { tenantId: args.tenant }),
+    ...(args.scope === undefined ? {} : { scopes: args.scope }),
+    ...(args.group === undefined ? {} : { groups: args.group }),
     ...(args['omit-scope'] === undefined ? {} : { omitScopes: args['omit-scope'] }),
     ...(args.audience === undefined ? {} : { audience: args.audience }),
     expiresInSeconds: expiresIn,

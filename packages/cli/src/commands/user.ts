@@ -8,12 +8,16 @@ import type { CommandHandler } from '../handler.js';
 import type { JsonValue } from '../json.js';
 import { ProgressBar } from '../progress.js';
 import { addSecret } from '../redact.js';
-import type { USER_CREATE, USER_DELETE } from '../specs/identity.js';
+import type { USER_CREATE, USER_DELETE, USER_SHOW } from '../specs/identity.js';
 import { rethrow } from './shared.js';
 
-/** az's shape `{"properties":{"id"},"rawId"}`, plus `token`/`expires_on` when a token was issued with the user. */
+/**
+ * az's shape `{"properties":{"id"},"rawId"}`, plus `customId` when the service answered one and `token`/`expires_on`
+ * when a token was issued with the user.
+ */
 function userJson(created: { rawId: string } & Partial<CreatedUserAndToken>): JsonValue {
   const out: { [key: string]: JsonValue } = { properties: { id: created.rawId }, rawId: created.rawId };
+  if (created.customId !== undefined) out.customId = created.customId;
   if (created.token !== undefined && created.expiresOn !== undefined) {
     addSecret(created.token);
     out.token = created.token;
@@ -22,13 +26,20 @@ function userJson(created: { rawId: string } & Partial<CreatedUserAndToken>): Js
   return out;
 }
 
-async function createOne(
-  client: IdentityClient,
-  scopes: readonly string[] | undefined,
-  expiresInMinutes: number | undefined,
-): Promise<JsonValue> {
-  if (scopes === undefined) return userJson(await client.createUser());
-  const options = expiresInMinutes === undefined ? {} : { expiresInMinutes };
+/** What `user create` asks of each create: a token's scopes and lifetime, a custom id. */
+interface CreateRequest {
+  readonly scopes: readonly string[] | undefined;
+  readonly expiresInMinutes: number | undefined;
+  readonly customId: string | undefined;
+}
+
+async function createOne(client: IdentityClient, request: CreateRequest): Promise<JsonValue> {
+  const { scopes, expiresInMinutes, customId } = request;
+  const options = {
+    ...(customId === undefined ? {} : { customId }),
+    ...(expiresInMinutes === undefined ? {} : { expiresInMinutes }),
+  };
+  if (scopes === undefined) return userJson(await client.createUser(options));
   return userJson(await client.createUserAndToken(scopes, options));
 }
 
@@ -95,25 +106,49 @@ async function createMany(
   return created;
 }
 
-/** `user create [--scope ...] [--expires-in-minutes N] [--count N --concurrency N]`. */
+/** `user create [--scope ...] [--expires-in-minutes N] [--custom-id <id>] [--count N --concurrency N]`. */
 export const userCreate: CommandHandler<typeof USER_CREATE> = async (args, context) => {
-  const expires = args['expires-in-minutes'];
-  if (expires !== undefined && args.scope === undefined) {
+  const request: CreateRequest = {
+    scopes: args.scope,
+    expiresInMinutes: args['expires-in-minutes'],
+    customId: args['custom-id'],
+  };
+  if (request.expiresInMinutes !== undefined && request.scopes === undefined) {
     throw new CliError(
       'USAGE',
       '--expires-in-minutes needs --scope: a lifetime applies to the token created with the user.',
     );
   }
+  if (request.customId !== undefined && context.sources.count !== 'default') {
+    throw new CliError(
+      'USAGE',
+      '--count and --custom-id do not go together: a custom id names one user, the same identity every time.',
+      { hint: 'Give --custom-id without --count (one user), or --count without --custom-id (new users).' },
+    );
+  }
   const client = await openClient(args, context);
   try {
-    if (args.count === 1) return await createOne(client, args.scope, expires);
-    return await createMany(
-      client,
-      args.count,
-      args.concurrency,
-      () => createOne(client, args.scope, expires),
-      context,
-    );
+    if (args.count === 1) return await createOne(client, request);
+    return await createMany(client, args.count, args.concurrency, () => createOne(client, request), context);
+  } catch (error) {
+    return rethrow(error);
+  }
+};
+
+/**
+ * `user show --user <id>`: the identity as the service describes it, in `user create`'s shape plus `customId` and
+ * `lastTokenIssuedAt` (null when the service has none).
+ */
+export const userShow: CommandHandler<typeof USER_SHOW> = async (args, context) => {
+  const client = await openClient(args, context);
+  try {
+    const user = await client.getUser(args.user);
+    return {
+      properties: { id: user.rawId },
+      rawId: user.rawId,
+      customId: user.customId ?? null,
+      lastTokenIssuedAt: user.lastTokenIssuedAt?.toISOString() ?? null,
+    };
   } catch (error) {
     return rethrow(error);
   }

@@ -2,10 +2,11 @@
  * The commands that run and manage the local emulator, and its local Entra ID issuer. `emulator start` takes its options
  * from the emulator's own table (EMULATOR_OPTIONS, the package bin's too), as do the state options of the others.
  */
-import { DEFAULT_DATA_DIR, EMULATOR_INFO_FILE } from '@acs-identity/core/vocabulary';
+import { DEFAULT_DATA_DIR, EMULATOR_INFO_FILE, ENTRA_PERMISSION_SCOPES } from '@acs-identity/core/vocabulary';
 import { EMULATOR_OPTIONS } from '@acs-identity/emulator/options';
 import { optionsFromTable, pickTable } from '../option-table.js';
 import type { CommandSpec, OptionSpec } from '../spec.js';
+import { listText } from './shared.js';
 
 /** The old variable of `--database-url` (before the emulator's table named it), still read with a warning. */
 const OLD_DATABASE_URL = { databaseUrl: { deprecatedEnv: ['DATABASE_URL'] } } as const;
@@ -53,22 +54,31 @@ export const EMULATOR_ROTATE_KEY = {
 export const EMULATOR_ENTRA_TOKEN = {
   path: ['emulator', 'entra', 'token'],
   summary: 'Mint a token of the emulator’s local Entra ID issuer (development only).',
-  details:
-    'With --teams-user and --app: a Teams user token for `token get-for-teams-user` (audience https://auth.msft.communication.azure.com, scp "Teams.ManageCalls Teams.ManageChats"). With --principal: a token for the ACS data plane (audience https://communication.azure.com), accepted once the principal has a role (`emulator role assign`). Prints {"accessToken","expiresOn","expires_on","issuer","tenant","tokenType"} like az account get-access-token.',
+  details: `Give exactly one of: --teams-user (with --app), a Teams user token for \`token get-for-teams-user\` (audience https://auth.msft.communication.azure.com, scp "Teams.ManageCalls Teams.ManageChats"); --teams-extension-user (with --app), a Teams Phone extensibility user token for \`token get-for-teams-extension-user\` (same audience, scp TeamsExtension.ManageCalls); --entra-user (with --app), an Entra ID user token for \`token get-for-entra-user\` (audience https://communication.azure.com/clients, scp VoIP unless --scope says otherwise: ${Object.keys(ENTRA_PERMISSION_SCOPES).join(', ')}); --principal, a token for the ACS data plane (audience https://communication.azure.com), accepted once the principal has a role (\`emulator role assign\`). Each refusal of an exchange can be tried: --expires-in 0 (expired), --audience (wrong audience), --omit-scope or --scope User.Read (missing permission), another --app than the assignment lists, a user without an assignment. Prints {"accessToken","expiresOn","expires_on","issuer","tenant","tokenType"} like az account get-access-token.`,
   options: {
     'teams-user': {
       type: 'string',
       description: 'Object id (oid) of the Teams user, a GUID.',
       placeholder: '<oid>',
     },
+    'teams-extension-user': {
+      type: 'string',
+      description: 'Object id (oid) of a Teams Phone extensibility (Teams Extension) user, a GUID.',
+      placeholder: '<oid>',
+    },
+    'entra-user': {
+      type: 'string',
+      description: 'Object id (oid) of an Entra ID user (Communication Services clients), a GUID.',
+      placeholder: '<oid>',
+    },
     app: {
       type: 'string',
-      description: 'Entra application (client) id, the appid claim; required with --teams-user.',
+      description: 'Entra application (client) id, the appid claim; required with a user.',
       placeholder: '<appid>',
     },
     principal: {
       type: 'string',
-      description: 'Object id of a principal calling the data plane, a GUID (instead of --teams-user).',
+      description: 'Object id of a principal calling the data plane, a GUID (instead of a user).',
       placeholder: '<id>',
     },
     tenant: {
@@ -76,10 +86,24 @@ export const EMULATOR_ENTRA_TOKEN = {
       description: 'Tenant id (tid and the issuer’s tenant); default: the emulator’s local tenant.',
       placeholder: '<guid>',
     },
+    scope: {
+      type: 'array',
+      parse: listText,
+      description:
+        'The delegated permissions (scp) of a user token, replacing its default; for an Entra ID user the ACS token gets their scopes (VoIP → voip, ...), other permissions are ignored.',
+      placeholder: '<permission...>',
+    },
+    group: {
+      type: 'array',
+      parse: listText,
+      description: 'Group object ids for the groups claim of an Entra ID user token (group assignments).',
+      placeholder: '<guid...>',
+    },
     'omit-scope': {
       type: 'array',
-      choices: ['Teams.ManageCalls', 'Teams.ManageChats'],
-      description: 'Leave a Teams scope out, to try the exchange’s “missing scope” failure.',
+      choices: ['Teams.ManageCalls', 'Teams.ManageChats', 'TeamsExtension.ManageCalls'],
+      description:
+        'Leave a permission out of a Teams or Teams Extension user token, to try the “missing scope” failure.',
       placeholder: '<scope...>',
     },
     audience: {
@@ -101,6 +125,18 @@ export const EMULATOR_ENTRA_TOKEN = {
     [
       'acs-identity emulator entra token --teams-user <oid> --app <appid> --query accessToken -o tsv',
       'A Teams user token to exchange',
+    ],
+    [
+      'acs-identity emulator entra token --teams-extension-user <oid> --app <appid> --tenant <tid> --query accessToken -o tsv',
+      'A Teams Extension user token to exchange',
+    ],
+    [
+      'acs-identity emulator entra token --entra-user <oid> --app <appid> --scope VoIP VoIP.Join --query accessToken -o tsv',
+      'An Entra ID user token to exchange',
+    ],
+    [
+      'acs-identity emulator entra token --entra-user <oid> --app <appid> --expires-in 0',
+      'An expired one, for the refusal',
     ],
     ['acs-identity emulator entra token --principal <id> --query accessToken -o tsv', 'A data-plane token'],
   ],
