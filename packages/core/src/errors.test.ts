@@ -1,6 +1,12 @@
 import { RestError } from '@azure/core-rest-pipeline';
 import { describe, expect, it } from 'vitest';
-import { AcsIdentityError, isAcsIdentityError, redactSecrets, toAcsIdentityError } from './errors.js';
+import {
+  AcsIdentityError,
+  isAcsIdentityError,
+  redactSecrets,
+  redactUrl,
+  toAcsIdentityError,
+} from './errors.js';
 import { ERROR_CODES } from './vocabulary.js';
 
 function restError(status: number, body?: unknown, headers: Record<string, string> = {}): RestError {
@@ -225,5 +231,19 @@ describe('toAcsIdentityError with Entra ID credential errors', () => {
       code: 'UNAUTHENTICATED',
       message: 'Entra ID authentication failed: invalid_client: bad secret',
     });
+  });
+});
+
+describe('redactUrl', () => {
+  it('keeps a long path whole and redacts secret-looking query values', () => {
+    const url =
+      'https://127.0.0.1:8443/access/teamsExtension/tenants/45ab2481-1c1c-4005-be24-0ffb879b1130/assignments/207ffef6-9444-41fb-92ab-20eacaae2768?api-version=2025-06-30&sig=abc';
+    expect(redactUrl(url)).toBe(
+      'https://127.0.0.1:8443/access/teamsExtension/tenants/45ab2481-1c1c-4005-be24-0ffb879b1130/assignments/207ffef6-9444-41fb-92ab-20eacaae2768?api-version=2025-06-30&sig=redacted',
+    );
+  });
+
+  it('drops credentials in the authority', () => {
+    expect(redactUrl('https://user:pw@example.com/x')).toBe('https://example.com/x');
   });
 });

@@ -62,6 +62,28 @@ export function redactSecrets(text: string): string {
     .replace(/[A-Za-z0-9+/]{40,}={0,2}/g, '<redacted>');
 }
 
+/**
+ * A request URL for a log line: the path is kept whole (ids, routes: never secrets, and the base64 rule of
+ * {@link redactSecrets} would mangle long paths), query values whose names suggest a secret are redacted, and anything
+ * that is not a URL goes through {@link redactSecrets}.
+ */
+export function redactUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return redactSecrets(url);
+  }
+  if (parsed.username || parsed.password) {
+    parsed.username = '';
+    parsed.password = '';
+  }
+  for (const name of [...parsed.searchParams.keys()]) {
+    if (/sig|key|secret|token|password|code/i.test(name)) parsed.searchParams.set(name, 'redacted');
+  }
+  return parsed.toString();
+}
+
 const NETWORK_ERROR_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',

@@ -5,7 +5,7 @@
 import { createSecureContext } from 'node:tls';
 import type { PipelineOptions, PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { IdentityRequestLogEntry, NormalizedOptions } from './client-options.js';
-import { redactSecrets, toAcsIdentityError } from './errors.js';
+import { redactUrl, toAcsIdentityError } from './errors.js';
 
 /**
  * A local endpoint is reached directly even when HTTPS_PROXY/HTTP_PROXY are set: the pipeline's proxy policy would
@@ -31,7 +31,7 @@ export function requestLoggerPolicy(logger: (entry: IdentityRequestLogEntry) => 
     name: 'acsIdentityRequestLogger',
     async sendRequest(request, next) {
       const started = performance.now();
-      const base = { method: request.method, url: redactSecrets(request.url), requestId: request.requestId };
+      const base = { method: request.method, url: redactUrl(request.url), requestId: request.requestId };
       try {
         const response = await next(request);
         emit({ ...base, status: response.status, durationMs: Math.round(performance.now() - started) });
