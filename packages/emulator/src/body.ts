@@ -1,5 +1,6 @@
 /** The request body: read within the size limit, and parsed as a JSON object for the routes that take one. */
 import type { IncomingMessage } from 'node:http';
+import { oauthErrors } from './oauth-errors.js';
 import { serviceErrors } from './service-errors.js';
 
 /** Reads the whole body, answering 413 (as a rejected request) past `limit` bytes. */
@@ -51,4 +52,20 @@ export function parseJsonBody(contentType: string | undefined, body: Buffer): Re
   if (parsed === null) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) throw serviceErrors.bodyNotObject();
   return parsed as Record<string, unknown>;
+}
+
+const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded\s*(?:;|$)/i;
+
+/**
+ * An `application/x-www-form-urlencoded` body (the OAuth 2.0 token endpoint's) as an object of strings: `{}` for
+ * another content type (its parameters are then missing, as Entra reads it); a parameter given twice is refused.
+ */
+export function parseFormBody(contentType: string | undefined, body: Buffer): Record<string, string> {
+  if (!FORM_CONTENT_TYPE.test(contentType ?? '')) return {};
+  const out: Record<string, string> = Object.create(null);
+  for (const [name, value] of new URLSearchParams(body.toString('utf8'))) {
+    if (Object.hasOwn(out, name)) throw oauthErrors.parameterDuplicated(name);
+    out[name] = value;
+  }
+  return out;
 }

@@ -102,8 +102,16 @@ export interface RouteDefinition {
   readonly caseInsensitive?: boolean;
   /** Checks of path parameters: a value that fails makes the route not match (404). */
   readonly where?: Readonly<Record<string, (value: string) => boolean>>;
-  /** `json`: the body is parsed into `input` (415/400 when it is not a JSON object); `none`: ignored. */
-  readonly body: 'json' | 'none';
+  /**
+   * `json`: the body is parsed into `input` (415/400 when it is not a JSON object); `form`: an
+   * `application/x-www-form-urlencoded` body is parsed into `input` (another content type gives `{}`); `none`: ignored.
+   */
+  readonly body: 'json' | 'form' | 'none';
+  /**
+   * How the route's errors are written: `service`, the service's `{"error":{"code","message"}}`; `oauth`, Entra's
+   * OAuth 2.0 `{"error","error_description",...}` (`oauth-errors.ts`). @default 'service'
+   */
+  readonly errors?: 'service' | 'oauth';
   /** The per-resource budget the request takes (reference section 7), decided from the parsed body. */
   readonly rateLimit?: (input: Record<string, unknown>) => RateLimitedOperation;
   readonly handler: Handler;

@@ -27,6 +27,11 @@ export interface EmulatorInfo {
   entraTenantId?: string;
   /** The local Entra issuer (`<endpoint>entra/<tenant>/v2.0`); discovery at `<issuer>/.well-known/openid-configuration`. */
   entraIssuer?: string;
+  /**
+   * The local Entra stand-in's authority host (`<endpoint>entra`): `authorityHost` (or `AZURE_AUTHORITY_HOST`) of
+   * `@azure/identity`'s credentials, whose token endpoint is `<entraAuthorityHost>/<tenant>/oauth2/v2.0/token`.
+   */
+  entraAuthorityHost?: string;
   /** Set `IDENTITY_ENDPOINT` to this (App Service managed-identity protocol). */
   identityEndpoint?: string;
   /** Set `IDENTITY_HEADER` to this (a secret: the file is mode 0600). */

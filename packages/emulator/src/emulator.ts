@@ -8,7 +8,15 @@ import { loadOrCreateTlsMaterial, type TlsMaterial } from './certificates.js';
 import type { ServiceContext } from './context.js';
 import { type EmulatorInfo, readEmulatorInfo, removeEmulatorInfo, writeEmulatorInfo } from './discovery.js';
 import { listeningEndpoint, PublicEndpoint } from './endpoint.js';
-import { EntraIssuer, type EntraTokenRequest, type MintedEntraToken } from './entra.js';
+import { authorityHost, EntraIssuer, type EntraTokenRequest, type MintedEntraToken } from './entra.js';
+import {
+  type EntraAppRegistration,
+  type EntraUserRegistration,
+  putEntraApp,
+  putEntraUser,
+  type RegisteredEntraApp,
+  type RegisteredEntraUser,
+} from './entra-directory.js';
 import { EmulatorError, toEmulatorError } from './errors.js';
 import type { AccessKeyName } from './hmac.js';
 import { ACCESS_KEY_NAMES, createSeed, Keyring, rotateStoredAccessKey } from './keyring.js';
@@ -42,16 +50,27 @@ export interface Emulator {
   readonly infoFile: string | undefined;
   /** Starts serving on the configured host and port (`PORT_IN_USE` when the port is taken). */
   listen(): Promise<EmulatorInfo>;
-  /** The local Entra issuer's default tenant and the system-assigned managed identity it serves. */
+  /**
+   * The local Entra issuer's default tenant, the system-assigned managed identity it serves, and its authority host
+   * (`<public endpoint>entra`: `@azure/identity`'s `authorityHost`, with `disableInstanceDiscovery: true`).
+   */
   readonly entra: {
     readonly tenantId: string;
     readonly systemAssigned: { readonly principalId: string; readonly clientId: string };
+    readonly authorityHost: string;
   };
   /**
    * Mints a token of the local Entra issuer: a Teams user token for the exchange (`teamsUser` + `appId`) or a
    * principal's token for the data plane (`principal`). Its `iss` names this emulator's endpoint once listening.
    */
   mintEntraToken(request: EntraTokenRequest): MintedEntraToken;
+  /**
+   * Registers (or replaces) an application with the local Entra stand-in: its token endpoint then gives it app tokens
+   * for its client secret (`ClientSecretCredential`) and signs users in through it (`UsernamePasswordCredential`).
+   */
+  registerEntraApp(app?: EntraAppRegistration): Promise<RegisteredEntraApp>;
+  /** Registers (or replaces) a user with the local Entra stand-in, for the password grant. */
+  registerEntraUser(user: EntraUserRegistration): Promise<RegisteredEntraUser>;
   /** Grants a principal (object id or application id) access to the data plane with bearer tokens. */
   assignRole(principalId: string, role?: string): Promise<RoleGrantRecord>;
   /** `false` when the principal had no grant. */
@@ -120,6 +139,7 @@ async function describe(
     storage: store.kind,
     entraTenantId: entra.tenantId,
     entraIssuer: entra.issuerUrl(ctx.publicEndpoint.url),
+    entraAuthorityHost: authorityHost(ctx.publicEndpoint.url),
     identityEndpoint: `${endpoint}${EMULATOR_ROUTES.managedIdentityToken.slice(1)}`,
     identityHeader: entra.identityHeader,
     systemAssignedPrincipalId: entra.systemIdentity.principalId,
@@ -175,10 +195,18 @@ async function buildEmulator(
     get infoFile() {
       return infoFile;
     },
-    entra: { tenantId: entra.tenantId, systemAssigned: entra.systemIdentity },
+    entra: {
+      tenantId: entra.tenantId,
+      systemAssigned: entra.systemIdentity,
+      get authorityHost() {
+        return authorityHost(ctx.publicEndpoint.url);
+      },
+    },
     mintEntraToken(request) {
       return entra.mint(request, ctx.publicEndpoint.url, o.now());
     },
+    registerEntraApp: (app = {}) => putEntraApp(store, app, entra.tenantId, o.now()),
+    registerEntraUser: (user) => putEntraUser(store, user, entra.tenantId, o.now()),
     assignRole: (principalId, role) => putRoleGrant(store, principalId, role, o.now()),
     removeRole: (principalId) => deleteRoleGrant(store, principalId),
     listRoles: () => store.listGrants(),

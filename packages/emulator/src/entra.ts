@@ -44,6 +44,15 @@ export function isGuid(value: unknown): value is string {
   return typeof value === 'string' && GUID.test(value);
 }
 
+/**
+ * The local Entra stand-in's authority host, `<endpoint>entra` (endpoint with a trailing slash): `@azure/identity`'s
+ * `authorityHost` (or `AZURE_AUTHORITY_HOST`), under which MSAL finds `/<tenant>/v2.0/.well-known/openid-configuration`
+ * and `/<tenant>/oauth2/v2.0/token`.
+ */
+export function authorityHost(endpoint: string): string {
+  return `${endpoint}entra`;
+}
+
 export type { TrustedIssuer };
 
 /**
@@ -215,20 +224,43 @@ export class EntraIssuer {
 
   /** `<endpoint>entra/<tenant>/v2.0` (endpoint with a trailing slash). */
   issuerUrl(endpoint: string, tenantId = this.tenantId): string {
-    return `${endpoint}entra/${tenantId}/v2.0`;
+    return `${authorityHost(endpoint)}/${tenantId}/v2.0`;
   }
 
-  /** The OpenID Connect discovery document of a tenant, as served under `<issuer>/.well-known/openid-configuration`. */
+  /**
+   * The OpenID Connect discovery document of a tenant, as served under `<issuer>/.well-known/openid-configuration`
+   * (MSAL reads it from `<authorityHost>/<tenant>/v2.0/.well-known/openid-configuration`, the same address).
+   */
   discovery(endpoint: string, tenantId: string): Record<string, unknown> {
     const issuer = this.issuerUrl(endpoint, tenantId);
+    const oauth = `${authorityHost(endpoint)}/${tenantId}/oauth2/v2.0`;
     return {
       issuer,
-      jwks_uri: `${endpoint}entra/${tenantId}/discovery/v2.0/keys`,
-      token_endpoint: `${endpoint}managed-identity/token`,
+      jwks_uri: `${authorityHost(endpoint)}/${tenantId}/discovery/v2.0/keys`,
+      token_endpoint: `${oauth}/token`,
+      // MSAL requires one; the emulator answers it with an OAuth error (no interactive sign-in).
+      authorization_endpoint: `${oauth}/authorize`,
+      grant_types_supported: ['client_credentials', 'password'],
+      token_endpoint_auth_methods_supported: ['client_secret_post'],
       response_types_supported: ['token'],
+      scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
       subject_types_supported: ['pairwise'],
       id_token_signing_alg_values_supported: ['RS256'],
-      claims_supported: ['aud', 'iss', 'iat', 'nbf', 'exp', 'appid', 'oid', 'sub', 'tid', 'scp', 'idtyp'],
+      claims_supported: [
+        'aud',
+        'iss',
+        'iat',
+        'nbf',
+        'exp',
+        'appid',
+        'oid',
+        'sub',
+        'tid',
+        'scp',
+        'idtyp',
+        'name',
+        'preferred_username',
+      ],
       tenant_region_scope: 'emulator',
     };
   }
@@ -263,12 +295,47 @@ export class EntraIssuer {
       uti: randomBytes(16).toString('base64url'),
       ver: '1.0',
     });
+    return { token: this.#sign(claims), expiresOn: new Date(exp * 1000), claims };
+  }
+
+  /**
+   * An OpenID Connect ID token for a signed-in user, as the token endpoint returns it beside the access token when
+   * `openid` is asked: audience the client application, the user's names and ids.
+   */
+  mintIdToken(
+    user: { objectId: string; tenantId: string; username: string; displayName: string },
+    clientId: string,
+    endpoint: string,
+    now: number,
+    expiresInSeconds: number,
+  ): string {
+    const iat = Math.floor(now / 1000);
+    return this.#sign({
+      aud: clientId,
+      iss: this.issuerUrl(endpoint, user.tenantId),
+      iat,
+      nbf: iat,
+      exp: iat + expiresInSeconds,
+      name: user.displayName,
+      oid: user.objectId,
+      preferred_username: user.username,
+      sub: user.objectId,
+      tid: user.tenantId,
+      uti: randomBytes(16).toString('base64url'),
+      ver: '2.0',
+    });
+  }
+
+  /**
+   * A compact RS256 JWS of the claims with the issuer's key. Signed with node:crypto because minting is synchronous
+   * (`emulator.mintEntraToken`); jose's signing is asynchronous. Every Entra token the emulator reads is decoded and
+   * verified with jose (`verify`).
+   */
+  #sign(claims: Record<string, unknown>): string {
     const header = { alg: 'RS256', kid: this.#kid, x5t: this.#x5t, typ: 'JWT' };
-    // Signed in place with node:crypto because minting is synchronous (`emulator.mintEntraToken`); jose's signing is
-    // asynchronous. Every Entra token the emulator reads is decoded and verified with jose (`verify`).
     const signingInput = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
     const signature = sign('sha256', Buffer.from(signingInput), this.#privateKey).toString('base64url');
-    return { token: `${signingInput}.${signature}`, expiresOn: new Date(exp * 1000), claims };
+    return `${signingInput}.${signature}`;
   }
 
   /**

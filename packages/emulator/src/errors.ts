@@ -30,7 +30,10 @@ export const EMULATOR_ERROR_CODES = [
 
 export type EmulatorErrorCode = (typeof EMULATOR_ERROR_CODES)[number];
 
-/** The service-shaped HTTP answer carried by a `REQUEST_REJECTED` error (built by `service-errors.ts` only). */
+/**
+ * The HTTP answer carried by a `REQUEST_REJECTED` error, built by `service-errors.ts` (the service's wire errors) and
+ * `oauth-errors.ts` (the local Entra stand-in's OAuth 2.0 errors) only.
+ */
 export interface ServiceErrorReply {
   readonly status: number;
   /** The `error.code` of the body, e.g. `ValidationError`. */
@@ -73,6 +76,16 @@ export class EmulatorError extends Error {
     if (options.reply) this.reply = options.reply;
     if (options.inUseBy) this.inUseBy = options.inUseBy;
   }
+}
+
+/** A rejected request: an `EmulatorError` (`REQUEST_REJECTED`) that carries its wire answer. */
+export type RejectedRequest = EmulatorError & { readonly reply: ServiceErrorReply };
+
+/** The rejected request that answers `reply`. */
+export function rejectedRequest(reply: ServiceErrorReply): RejectedRequest {
+  return new EmulatorError('REQUEST_REJECTED', `${reply.status} ${reply.code}: ${reply.message}`, {
+    reply,
+  }) as RejectedRequest;
 }
 
 export function isEmulatorError(e: unknown): e is EmulatorError {

@@ -10,6 +10,13 @@ export {
   TEAMS_EXCHANGE_AUDIENCE,
   TEAMS_EXCHANGE_SCOPES,
 } from './entra.js';
+export type {
+  EntraAppRegistration,
+  EntraUserRegistration,
+  RegisteredEntraApp,
+  RegisteredEntraUser,
+} from './entra-directory.js';
+export { registerEntraApp, registerEntraUser } from './entra-directory.js';
 export {
   ENTRA_CLIENTS_APP_ID,
   ENTRA_CLIENTS_AUDIENCE,
@@ -22,6 +29,8 @@ export { MANAGED_IDENTITY_API_VERSION, userAssignedIdentity } from './handlers/m
 export type { AccessKeyName } from './hmac.js';
 export type { LaunchedEmulator } from './launch.js';
 export { launchEmulator } from './launch.js';
+export type { OAuthErrorCode } from './oauth-errors.js';
+export { OAUTH_ERROR_STATUS } from './oauth-errors.js';
 export type { EmulatorLogEntry, EmulatorLogger, EmulatorOptions, EmulatorStartOptions } from './options.js';
 export { EMULATOR_OPTIONS } from './options.js';
 export type { RateLimitedOperation, RateLimitOptions } from './rate-limit.js';

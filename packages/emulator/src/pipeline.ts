@@ -2,10 +2,12 @@
  * The request pipeline: every request goes through the same stages, in this order:
  *
  *   match (route table: 404, 405) → body (read within the size limit: 413) → api-version (the route's: 400)
- *   → authenticate (the route's authenticators: 401, 403) → JSON body (415, 400) → throttle (429)
- *   → handler → reply, or the error reply → access log.
+ *   → authenticate (the route's authenticators: 401, 403) → JSON body (415, 400) or form body → throttle (429)
+ *   → handler → reply, or the error reply (the service's shape, or Entra's OAuth shape on the token endpoint)
+ *   → access log.
  *
- * Routes are declared in `routes.ts`, authenticators in `authenticators.ts`, wire errors in `service-errors.ts`.
+ * Routes are declared in `routes.ts`, authenticators in `authenticators.ts`, wire errors in `service-errors.ts` and
+ * `oauth-errors.ts`.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -13,9 +15,10 @@ import { performance } from 'node:perf_hooks';
 import { API_VERSIONS } from '@acs-identity/core';
 import { checkApiVersion } from './api-version.js';
 import { authenticate } from './authenticators.js';
-import { parseJsonBody, readBody } from './body.js';
+import { parseFormBody, parseJsonBody, readBody } from './body.js';
 import type { Reply, RouteDefinition, ServiceContext, ServiceRequest } from './context.js';
 import { Router } from './match.js';
+import { oauthErrorReply } from './oauth-errors.js';
 import type { RateLimitedOperation } from './rate-limit.js';
 import { correlationVector, errorReply, failureOf, sendJson } from './reply.js';
 import { ROUTES } from './routes.js';
@@ -71,6 +74,8 @@ interface RequestLog {
   errorCode: string | undefined;
   /** The `api-supported-versions` header of the answer (see {@link supportedVersionsOf}). */
   supportedVersions: string | undefined;
+  /** How the matched route writes its errors (see {@link RouteDefinition.errors}). */
+  errors: 'service' | 'oauth';
 }
 
 async function run(
@@ -84,6 +89,7 @@ async function run(
   const { route, params } = router.match(method, target.pathname);
   log.operation = route.operation;
   log.supportedVersions = supportedVersionsOf(route);
+  log.errors = route.errors ?? 'service';
   const body = await readBody(req, ctx.options.maxBodyBytes);
   const endpoint = requestEndpoint(ctx, req);
   const apiVersion = checkApiVersion(
@@ -107,6 +113,7 @@ async function run(
   };
   request.keyName = await authenticate(ctx, request, route.auth);
   if (route.body === 'json') request.input = parseJsonBody(req.headers['content-type'], body);
+  if (route.body === 'form') request.input = parseFormBody(req.headers['content-type'], body);
   if (route.rateLimit) await throttle(ctx, route.rateLimit(request.input));
   return route.handler(ctx, request);
 }
@@ -157,6 +164,7 @@ export function createRequestHandler(
       operation: undefined,
       errorCode: undefined,
       supportedVersions: API_SUPPORTED_VERSIONS,
+      errors: 'service',
     };
     if (ctx.options.logRequests) logWhenFinished(ctx, req, res, target, requestId, log);
     const common: Record<string, string> = {
@@ -183,7 +191,10 @@ export function createRequestHandler(
           });
         }
         log.errorCode = failure.reply.code;
-        const reply = errorReply(failure.reply);
+        const reply =
+          log.errors === 'oauth'
+            ? oauthErrorReply(failure.reply, requestId, target.search, ctx.options.now())
+            : errorReply(failure.reply);
         // The rest of an oversized body is not read: the connection cannot serve another request.
         if (failure.reply.code === 'RequestEntityTooLarge') res.setHeader('connection', 'close');
         const headers = {

@@ -27,6 +27,7 @@ import {
   wantsToken,
 } from './handlers/identities.js';
 import { MANAGED_IDENTITY_API_VERSION, managedIdentityToken } from './handlers/managed-identity.js';
+import { entraAuthorize, entraToken } from './handlers/oauth-token.js';
 import { exchangeTeamsToken } from './handlers/teams-exchange.js';
 import {
   deleteTeamsExtensionAssignment,
@@ -44,6 +45,10 @@ export const EMULATOR_ROUTES = {
   entraDiscovery: '/entra/{tenantId}/v2.0/.well-known/openid-configuration',
   /** The local Entra issuer's JSON Web Key Set. */
   entraJwks: '/entra/{tenantId}/discovery/v2.0/keys',
+  /** The local Entra stand-in's OAuth 2.0 token endpoint (authority host `<endpoint>entra`). */
+  entraToken: '/entra/{tenantId}/oauth2/v2.0/token',
+  /** Its authorization endpoint, advertised for MSAL: it answers an OAuth error (no interactive sign-in). */
+  entraAuthorize: '/entra/{tenantId}/oauth2/v2.0/authorize',
   /** The App Service-protocol managed-identity endpoint (`IDENTITY_ENDPOINT`). */
   managedIdentityToken: '/managed-identity/token',
 } as const;
@@ -263,6 +268,28 @@ export const ROUTES: readonly RouteDefinition[] = [
     where: { tenantId: isGuid },
     body: 'none',
     handler: entraJwks,
+  },
+  {
+    method: 'POST',
+    path: EMULATOR_ROUTES.entraToken,
+    operation: 'entraToken',
+    auth: 'none',
+    apiVersions: NO_VERSION,
+    where: { tenantId: isGuid },
+    body: 'form',
+    errors: 'oauth',
+    handler: entraToken,
+  },
+  {
+    method: 'GET',
+    path: EMULATOR_ROUTES.entraAuthorize,
+    operation: 'entraAuthorize',
+    auth: 'none',
+    apiVersions: NO_VERSION,
+    where: { tenantId: isGuid },
+    body: 'none',
+    errors: 'oauth',
+    handler: entraAuthorize,
   },
   {
     method: 'GET',

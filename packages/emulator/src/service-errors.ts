@@ -4,7 +4,7 @@
  * its code. A factory fixes the message (with its variable parts) and the `target`; the body is
  * `{"error":{"code","message","target"?}}` and the response carries `x-ms-error-code`.
  */
-import { EmulatorError, type ServiceErrorReply } from './errors.js';
+import { type RejectedRequest, rejectedRequest, type ServiceErrorReply } from './errors.js';
 
 /** The HTTP status of every wire error code (ACS Identity, the emulator's own routes, managed identity, ARM). */
 export const SERVICE_ERROR_STATUS = {
@@ -45,9 +45,6 @@ export const SERVICE_ERROR_STATUS = {
 
 export type ServiceErrorCode = keyof typeof SERVICE_ERROR_STATUS;
 
-/** A rejected request: an `EmulatorError` (`REQUEST_REJECTED`) that carries its wire answer. */
-export type RejectedRequest = EmulatorError & { readonly reply: ServiceErrorReply };
-
 /** Builds a rejected request; the status comes from the code. */
 function reject(
   code: ServiceErrorCode,
@@ -62,9 +59,7 @@ function reject(
     ...(target === undefined ? {} : { target }),
     ...(headers === undefined ? {} : { headers }),
   };
-  return new EmulatorError('REQUEST_REJECTED', `${reply.status} ${code}: ${message}`, {
-    reply,
-  }) as RejectedRequest;
+  return rejectedRequest(reply);
 }
 
 /**
@@ -72,10 +67,7 @@ function reject(
  * field is required.") and the token exchanges' 401s.
  */
 function rejectWithoutVersions(code: ServiceErrorCode, message: string, target?: string): RejectedRequest {
-  const rejected = reject(code, message, target);
-  return new EmulatorError('REQUEST_REJECTED', rejected.message, {
-    reply: { ...rejected.reply, withoutApiVersions: true },
-  }) as RejectedRequest;
+  return rejectedRequest({ ...reject(code, message, target).reply, withoutApiVersions: true });
 }
 
 /** A value shown in a message, cut to `max` characters. */

@@ -1,8 +1,10 @@
 /**
  * The real `AzureCommunicationTokenCredential` of `@azure/communication-common` in Entra mode gets ACS tokens from the
  * emulator on both routes (Teams Extension, Entra users) over HTTPS, and fails with the service's error when the user
- * is not assigned. It sends with its own default HTTP client, so it runs in a child process that trusts the
- * emulator's CA through NODE_EXTRA_CA_CERTS; its endpoint is emulator.json's, with a trailing slash (`//access/...`).
+ * is not assigned: fed an Entra token directly, and fed by `@azure/identity`'s `UsernamePasswordCredential` signing
+ * the user in at the emulator's token endpoint. It sends with its own default HTTP client, so it runs in a child
+ * process that trusts the emulator's CA through NODE_EXTRA_CA_CERTS; its endpoint is emulator.json's, with a trailing
+ * slash (`//access/...`).
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -43,23 +45,31 @@ try {
 }
 `;
 
-async function credentialGets(
+/** What a client script prints: the ACS token or the error. */
+interface ClientResult {
+  token?: string;
+  expiresOnTimestamp?: number;
+  error?: string;
+}
+
+/** Runs a client script in a child process that trusts the emulator's CA, with ACS_ENDPOINT and `env`. */
+async function runClient(script: string, env: Record<string, string>): Promise<ClientResult> {
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: PACKAGE_DIR,
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: t.info.caCertFile, ACS_ENDPOINT: t.info.endpoint, ...env },
+  });
+  return JSON.parse(stdout) as ClientResult;
+}
+
+function credentialGets(
   entra: { token: string; expiresOn: Date },
   scopes: string[] | null,
-): Promise<{ token?: string; expiresOnTimestamp?: number; error?: string }> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_EXTRA_CA_CERTS: t.info.caCertFile,
-    ACS_ENDPOINT: t.info.endpoint,
+): Promise<ClientResult> {
+  return runClient(CLIENT, {
     ENTRA_TOKEN: entra.token,
     ENTRA_EXPIRES: String(entra.expiresOn.getTime()),
     ENTRA_SCOPES: JSON.stringify(scopes),
-  };
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', CLIENT], {
-    cwd: PACKAGE_DIR,
-    env,
   });
-  return JSON.parse(stdout) as { token?: string; expiresOnTimestamp?: number; error?: string };
 }
 
 const app = randomUUID();
@@ -126,5 +136,100 @@ describe('AzureCommunicationTokenCredential (Entra mode) of @azure/communication
       );
       expect(error).toContain(`${objectId} of tenant ${tenantId}`);
     }
+  });
+});
+
+/**
+ * The same credential fed by `@azure/identity`'s own `UsernamePasswordCredential`, which signs the user in at the
+ * emulator's token endpoint (the password grant) through the application: no hand-written TokenCredential.
+ */
+const SIGNED_IN_CLIENT = `
+import { AzureCommunicationTokenCredential } from '@azure/communication-common';
+import { UsernamePasswordCredential } from '@azure/identity';
+const { TENANT_ID, APP_ID, USERNAME, PASSWORD, AUTHORITY_HOST, ACS_ENDPOINT, SCOPE } = process.env;
+const tokenCredential = new UsernamePasswordCredential(TENANT_ID, APP_ID, USERNAME, PASSWORD, {
+  authorityHost: AUTHORITY_HOST,
+  disableInstanceDiscovery: true,
+});
+const credential = new AzureCommunicationTokenCredential({
+  resourceEndpoint: ACS_ENDPOINT,
+  tokenCredential,
+  ...(SCOPE ? { scopes: [SCOPE] } : {}),
+});
+try {
+  const { token, expiresOnTimestamp } = await credential.getToken();
+  console.log(JSON.stringify({ token, expiresOnTimestamp }));
+} catch (e) {
+  console.log(JSON.stringify({ error: e.message }));
+} finally {
+  credential.dispose();
+}
+`;
+
+describe('AzureCommunicationTokenCredential (Entra mode) with UsernamePasswordCredential of @azure/identity', () => {
+  /** A user of a fresh tenant, registered with the emulator's Entra stand-in, and an application to sign in through. */
+  async function signUp(): Promise<{ env: Record<string, string>; tenantId: string; objectId: string }> {
+    const tenantId = randomUUID();
+    const { appId } = await t.emulator.registerEntraApp({ appId: app, tenantId });
+    const user = await t.emulator.registerEntraUser({
+      username: `user-${randomUUID()}@contoso.example`,
+      tenantId,
+    });
+    const env = {
+      TENANT_ID: tenantId,
+      APP_ID: appId,
+      USERNAME: user.username,
+      PASSWORD: user.password,
+      AUTHORITY_HOST: t.emulator.entra.authorityHost,
+    };
+    return { env, tenantId, objectId: user.objectId };
+  }
+
+  it('gets the ACS tokens of an assigned user on both routes, with the tokens the emulator signs the user in with', async () => {
+    const { env, tenantId, objectId } = await signUp();
+    const teams = await call(t, 'PUT', teamsAssignmentPath(tenantId, objectId), TEAMS_EXTENSION_VERSION, {
+      principalType: 'user',
+      clientIds: [app],
+    });
+    expect(teams.status).toBe(201);
+    const entra = await call(t, 'PUT', `/access/entra/assignments/${objectId}`, PREVIEW, {
+      tenantId,
+      principalType: 'user',
+      clientIds: [app],
+    });
+    expect(entra.status).toBe(201);
+    const teamsGot = await runClient(SIGNED_IN_CLIENT, {
+      ...env,
+      SCOPE: 'https://auth.msft.communication.azure.com/TeamsExtension.ManageCalls',
+    });
+    expect(decodeToken(teamsGot.token)?.claims.skypeid).toBe(
+      `acs:${t.info.resourceId}_${tenantId}_${objectId}`,
+    );
+    // No scope: communication-common's default, https://communication.azure.com/clients/.default.
+    const entraGot = await runClient(SIGNED_IN_CLIENT, env);
+    expect(decodeToken(entraGot.token)?.claims).toMatchObject({
+      skypeid: `acs:${t.info.resourceId}_wf_${tenantId}_${objectId}`,
+      acsScope: 'voip,voip.join,chat,chat.join,chat.join.limited',
+    });
+  });
+
+  it("fails with the service's error when the signed-in user is not assigned, on both routes", async () => {
+    const { env, tenantId, objectId } = await signUp();
+    for (const scope of [
+      'https://auth.msft.communication.azure.com/TeamsExtension.ManageCalls',
+      'https://communication.azure.com/clients/VoIP',
+    ]) {
+      const { error } = await runClient(SIGNED_IN_CLIENT, { ...env, SCOPE: scope });
+      expect(error).toMatch(
+        /^Service request failed\. Status: 403, Body: \{"error":\{"code":"Forbidden","message":"The user /,
+      );
+      expect(error).toContain(`${objectId} of tenant ${tenantId}`);
+    }
+  });
+
+  it("fails with Entra's error when the password is wrong", async () => {
+    const { env } = await signUp();
+    const { error } = await runClient(SIGNED_IN_CLIENT, { ...env, PASSWORD: 'not-the-password' });
+    expect(error).toMatch(/invalid_grant.*AADSTS50126: Error validating credentials/s);
   });
 });

@@ -5,12 +5,14 @@ import { optionsMarkdownTable } from '@acs-identity/core';
 import { createIdentityClient } from '@acs-identity/core/node';
 import {
   EMULATOR_OPTIONS,
+  OAUTH_ERROR_STATUS,
   readEmulatorInfo,
   SERVICE_ERROR_STATUS,
   startEmulator,
 } from '@acs-identity/emulator';
 import { CommunicationServiceManagementClient } from '@azure/arm-communication';
 import { CommunicationIdentityClient } from '@azure/communication-identity';
+import { ClientSecretCredential, UsernamePasswordCredential } from '@azure/identity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_DIR, rawRequest, tempDir } from './support.js';
 
@@ -44,15 +46,15 @@ function cells(table: string): string[] {
     );
 }
 
-/** Every wire error code by HTTP status, as the README lists them. */
-function errorsMarkdownTable(): string {
+/** Every code of a status table by HTTP status, as the README lists them. */
+function errorsMarkdownTable(table: Readonly<Record<string, number>>, column = 'Codes'): string {
   const byStatus = new Map<number, string[]>();
-  for (const [code, status] of Object.entries(SERVICE_ERROR_STATUS)) {
+  for (const [code, status] of Object.entries(table)) {
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
   const rows = [...byStatus].sort(([a], [b]) => a - b);
   return [
-    '| Status | Codes |',
+    `| Status | ${column} |`,
     '|---|---|',
     ...rows.map(([status, codes]) => `| ${status} | ${codes.map((c) => `\`${c}\``).join(', ')} |`),
   ].join('\n');
@@ -66,7 +68,13 @@ describe('README tables', () => {
   });
 
   it('lists every wire error code with its status as SERVICE_ERROR_STATUS declares it', async () => {
-    expect(cells(await generatedSection('errors'))).toEqual(cells(errorsMarkdownTable()));
+    expect(cells(await generatedSection('errors'))).toEqual(cells(errorsMarkdownTable(SERVICE_ERROR_STATUS)));
+  });
+
+  it('lists every OAuth error of the token endpoint with its status as OAUTH_ERROR_STATUS declares it', async () => {
+    expect(cells(await generatedSection('oauth-errors'))).toEqual(
+      cells(errorsMarkdownTable(OAUTH_ERROR_STATUS, 'Errors')),
+    );
   });
 });
 
@@ -164,17 +172,52 @@ describe('README samples', () => {
     await emulator.close();
   });
 
-  it('Entra ID: bearer authentication for a granted principal', async () => {
+  it("Entra ID: @azure/identity's UsernamePasswordCredential signs a registered user in at the token endpoint", async () => {
     const emulator = await startEmulator({ port: 0, dataDir: dir.path, logger: false });
-    const principal = '3d5e2c1b-7a4f-4e2d-9c8b-1a2b3c4d5e6f';
-    await emulator.assignRole(principal);
-    const credential = {
-      getToken: async () => {
-        const { token, expiresOn } = emulator.mintEntraToken({ principal });
-        return { token, expiresOnTimestamp: expiresOn.getTime() };
+    const { connectionString, caCertFile } = emulator.info;
+    const tenantId = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+    const app = await emulator.registerEntraApp({ appId: '0bd1f6a4-4d6f-4f0b-9a5e-1d4b3b6c1e11', tenantId });
+    const alice = await emulator.registerEntraUser({
+      username: 'alice@contoso.example',
+      password: 'dev-password',
+      tenantId,
+    });
+    const client = createIdentityClient({ connectionString, caCertFile });
+    await client.setTeamsExtensionAssignment({
+      tenantId,
+      objectId: alice.objectId,
+      principalType: 'user',
+      clientIds: [app.appId],
+    });
+    const credential = new UsernamePasswordCredential(
+      tenantId,
+      app.appId,
+      'alice@contoso.example',
+      'dev-password',
+      {
+        authorityHost: emulator.entra.authorityHost,
+        disableInstanceDiscovery: true,
+        tlsOptions: { ca: await readFile(caCertFile ?? '', 'utf8') },
       },
-    };
+    );
+    const entra = await credential.getToken(
+      'https://auth.msft.communication.azure.com/TeamsExtension.ManageCalls',
+    );
+    const { rawId } = await client.exchangeEntraToken({ entraToken: entra.token });
+    expect(rawId).toBe(`8:acs:${emulator.resourceId}_${tenantId}_${alice.objectId}`);
+    await emulator.close();
+  });
+
+  it("Entra ID: bearer authentication for an application's token from ClientSecretCredential", async () => {
+    const emulator = await startEmulator({ port: 0, dataDir: dir.path, logger: false });
     const ca = await readFile(emulator.info.caCertFile ?? '', 'utf8');
+    const app = await emulator.registerEntraApp();
+    await emulator.assignRole(app.appId);
+    const credential = new ClientSecretCredential(app.tenantId, app.appId, app.secret, {
+      authorityHost: emulator.entra.authorityHost,
+      disableInstanceDiscovery: true,
+      tlsOptions: { ca },
+    });
     const client = new CommunicationIdentityClient(emulator.info.endpoint, credential, {
       tlsOptions: { ca },
     });

@@ -205,7 +205,8 @@ describe('discovery documents (issue 17)', () => {
       ).toMatchObject({
         issuer: `${emulator.info.endpoint}entra/${emulator.entra.tenantId}/v2.0`,
         jwks_uri: `${emulator.info.endpoint}entra/${emulator.entra.tenantId}/discovery/v2.0/keys`,
-        token_endpoint: `${emulator.info.endpoint}managed-identity/token`,
+        token_endpoint: `${emulator.info.endpoint}entra/${emulator.entra.tenantId}/oauth2/v2.0/token`,
+        authorization_endpoint: `${emulator.info.endpoint}entra/${emulator.entra.tenantId}/oauth2/v2.0/authorize`,
       });
     }
     const minted = await getWithHost(
@@ -235,8 +236,22 @@ describe('discovery documents (issue 17)', () => {
       expect(await getWithHost(target, discovery, 'evil.example')).toMatchObject({
         issuer: `${publicEndpoint}entra/${tenant}/v2.0`,
         jwks_uri: `${publicEndpoint}entra/${tenant}/discovery/v2.0/keys`,
+        token_endpoint: `${publicEndpoint}entra/${tenant}/oauth2/v2.0/token`,
       });
       expect(behindProxy.info.entraIssuer).toBe(`${publicEndpoint}entra/${tenant}/v2.0`);
+      expect(behindProxy.info.entraAuthorityHost).toBe(`${publicEndpoint}entra`);
+      expect(behindProxy.entra.authorityHost).toBe(`${publicEndpoint}entra`);
+      const app = await behindProxy.registerEntraApp({ secret: 'proxy-secret' });
+      const form = `grant_type=client_credentials&client_id=${app.appId}&client_secret=proxy-secret&scope=${encodeURIComponent('https://communication.azure.com/.default')}`;
+      const answer = await rawTls(
+        target,
+        `POST /entra/${tenant}/oauth2/v2.0/token HTTP/1.1\r\nHost: evil.example\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${form.length}\r\nConnection: close\r\n\r\n${form}`,
+      );
+      const { access_token } = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as {
+        access_token: string;
+      };
+      const issued = JSON.parse(Buffer.from(access_token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+      expect(issued.iss).toBe(behindProxy.info.entraIssuer);
       expect(behindProxy.info.endpoint).toBe(`https://127.0.0.1:${behindProxy.info.port}/`);
       expect(
         behindProxy.mintEntraToken({ principal: behindProxy.entra.systemAssigned.principalId }).claims.iss,
