@@ -23,13 +23,21 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** The credential as an app builds it, fed one Entra token; prints the ACS token or the error. */
+/**
+ * The credential as an app builds it, fed one given Entra token, or `@azure/identity`'s own `UsernamePasswordCredential`
+ * signing the user in at the emulator's token endpoint; prints the ACS token or the error.
+ */
 const CLIENT = `
 import { AzureCommunicationTokenCredential } from '@azure/communication-common';
-const scopes = JSON.parse(process.env.ENTRA_SCOPES);
-const tokenCredential = {
-  getToken: async () => ({ token: process.env.ENTRA_TOKEN, expiresOnTimestamp: Number(process.env.ENTRA_EXPIRES) }),
-};
+import { UsernamePasswordCredential } from '@azure/identity';
+const { ENTRA_TOKEN, ENTRA_EXPIRES, ENTRA_SCOPES, TENANT_ID, APP_ID, USERNAME, PASSWORD, AUTHORITY_HOST } = process.env;
+const scopes = JSON.parse(ENTRA_SCOPES ?? 'null');
+const tokenCredential = ENTRA_TOKEN
+  ? { getToken: async () => ({ token: ENTRA_TOKEN, expiresOnTimestamp: Number(ENTRA_EXPIRES) }) }
+  : new UsernamePasswordCredential(TENANT_ID, APP_ID, USERNAME, PASSWORD, {
+      authorityHost: AUTHORITY_HOST,
+      disableInstanceDiscovery: true,
+    });
 const credential = new AzureCommunicationTokenCredential({
   resourceEndpoint: process.env.ACS_ENDPOINT,
   tokenCredential,
@@ -52,9 +60,9 @@ interface ClientResult {
   error?: string;
 }
 
-/** Runs a client script in a child process that trusts the emulator's CA, with ACS_ENDPOINT and `env`. */
-async function runClient(script: string, env: Record<string, string>): Promise<ClientResult> {
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+/** Runs the client in a child process that trusts the emulator's CA, with ACS_ENDPOINT and `env`. */
+async function runClient(env: Record<string, string>): Promise<ClientResult> {
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', CLIENT], {
     cwd: PACKAGE_DIR,
     env: { ...process.env, NODE_EXTRA_CA_CERTS: t.info.caCertFile, ACS_ENDPOINT: t.info.endpoint, ...env },
   });
@@ -65,7 +73,7 @@ function credentialGets(
   entra: { token: string; expiresOn: Date },
   scopes: string[] | null,
 ): Promise<ClientResult> {
-  return runClient(CLIENT, {
+  return runClient({
     ENTRA_TOKEN: entra.token,
     ENTRA_EXPIRES: String(entra.expiresOn.getTime()),
     ENTRA_SCOPES: JSON.stringify(scopes),
@@ -139,33 +147,6 @@ describe('AzureCommunicationTokenCredential (Entra mode) of @azure/communication
   });
 });
 
-/**
- * The same credential fed by `@azure/identity`'s own `UsernamePasswordCredential`, which signs the user in at the
- * emulator's token endpoint (the password grant) through the application: no hand-written TokenCredential.
- */
-const SIGNED_IN_CLIENT = `
-import { AzureCommunicationTokenCredential } from '@azure/communication-common';
-import { UsernamePasswordCredential } from '@azure/identity';
-const { TENANT_ID, APP_ID, USERNAME, PASSWORD, AUTHORITY_HOST, ACS_ENDPOINT, SCOPE } = process.env;
-const tokenCredential = new UsernamePasswordCredential(TENANT_ID, APP_ID, USERNAME, PASSWORD, {
-  authorityHost: AUTHORITY_HOST,
-  disableInstanceDiscovery: true,
-});
-const credential = new AzureCommunicationTokenCredential({
-  resourceEndpoint: ACS_ENDPOINT,
-  tokenCredential,
-  ...(SCOPE ? { scopes: [SCOPE] } : {}),
-});
-try {
-  const { token, expiresOnTimestamp } = await credential.getToken();
-  console.log(JSON.stringify({ token, expiresOnTimestamp }));
-} catch (e) {
-  console.log(JSON.stringify({ error: e.message }));
-} finally {
-  credential.dispose();
-}
-`;
-
 describe('AzureCommunicationTokenCredential (Entra mode) with UsernamePasswordCredential of @azure/identity', () => {
   /** A user of a fresh tenant, registered with the emulator's Entra stand-in, and an application to sign in through. */
   async function signUp(): Promise<{ env: Record<string, string>; tenantId: string; objectId: string }> {
@@ -198,15 +179,15 @@ describe('AzureCommunicationTokenCredential (Entra mode) with UsernamePasswordCr
       clientIds: [app],
     });
     expect(entra.status).toBe(201);
-    const teamsGot = await runClient(SIGNED_IN_CLIENT, {
+    const teamsGot = await runClient({
       ...env,
-      SCOPE: 'https://auth.msft.communication.azure.com/TeamsExtension.ManageCalls',
+      ENTRA_SCOPES: JSON.stringify(['https://auth.msft.communication.azure.com/TeamsExtension.ManageCalls']),
     });
     expect(decodeToken(teamsGot.token)?.claims.skypeid).toBe(
       `acs:${t.info.resourceId}_${tenantId}_${objectId}`,
     );
     // No scope: communication-common's default, https://communication.azure.com/clients/.default.
-    const entraGot = await runClient(SIGNED_IN_CLIENT, env);
+    const entraGot = await runClient(env);
     expect(decodeToken(entraGot.token)?.claims).toMatchObject({
       skypeid: `acs:${t.info.resourceId}_wf_${tenantId}_${objectId}`,
       acsScope: 'voip,voip.join,chat,chat.join,chat.join.limited',
@@ -219,7 +200,7 @@ describe('AzureCommunicationTokenCredential (Entra mode) with UsernamePasswordCr
       'https://auth.msft.communication.azure.com/TeamsExtension.ManageCalls',
       'https://communication.azure.com/clients/VoIP',
     ]) {
-      const { error } = await runClient(SIGNED_IN_CLIENT, { ...env, SCOPE: scope });
+      const { error } = await runClient({ ...env, ENTRA_SCOPES: JSON.stringify([scope]) });
       expect(error).toMatch(
         /^Service request failed\. Status: 403, Body: \{"error":\{"code":"Forbidden","message":"The user /,
       );
@@ -229,7 +210,7 @@ describe('AzureCommunicationTokenCredential (Entra mode) with UsernamePasswordCr
 
   it("fails with Entra's error when the password is wrong", async () => {
     const { env } = await signUp();
-    const { error } = await runClient(SIGNED_IN_CLIENT, { ...env, PASSWORD: 'not-the-password' });
+    const { error } = await runClient({ ...env, PASSWORD: 'not-the-password' });
     expect(error).toMatch(/invalid_grant.*AADSTS50126: Error validating credentials/s);
   });
 });

@@ -51,6 +51,20 @@ function claimsOf(token: string): Record<string, unknown> {
   >;
 }
 
+/** `@azure/identity`'s UsernamePasswordCredential for a registered user, through a registered application. */
+function signIn(
+  app: { tenantId: string; appId: string },
+  user: { username: string; password: string },
+): UsernamePasswordCredential {
+  return new UsernamePasswordCredential(
+    app.tenantId,
+    app.appId,
+    user.username,
+    user.password,
+    credentialOptions(),
+  );
+}
+
 const tokenRequests = () => t.logs.filter((l) => l.operation === 'entraToken').length;
 
 describe('ClientSecretCredential of @azure/identity', () => {
@@ -172,13 +186,7 @@ describe('UsernamePasswordCredential of @azure/identity', () => {
   it("keeps MSAL's cache working: an ID token and client_info come back, so a second getToken asks nothing", async () => {
     const app = await t.emulator.registerEntraApp();
     const user = await t.emulator.registerEntraUser({ username: `bob-${randomUUID()}@contoso.example` });
-    const credential = new UsernamePasswordCredential(
-      app.tenantId,
-      app.appId,
-      user.username,
-      user.password,
-      credentialOptions(),
-    );
+    const credential = signIn(app, user);
     const first = await credential.getToken(TEAMS_EXTENSION);
     const asked = tokenRequests();
     const second = await credential.getToken(TEAMS_EXTENSION);
@@ -193,13 +201,7 @@ describe('UsernamePasswordCredential of @azure/identity', () => {
       username: `carol-${randomUUID()}@contoso.example`,
       groups: [group],
     });
-    const credential = new UsernamePasswordCredential(
-      app.tenantId,
-      app.appId,
-      user.username,
-      user.password,
-      credentialOptions(),
-    );
+    const credential = signIn(app, user);
     expect(claimsOf((await credential.getToken(ENTRA_VOIP)).token).groups).toEqual([group]);
     expect(claimsOf((await credential.getToken(TEAMS_EXTENSION)).token).groups).toBeUndefined();
   });
