@@ -40,7 +40,7 @@ export const TokenScopeEnum = Object.fromEntries(
 );
 
 /** `teamsResourceAccount` in the API is `TEAMS_RESOURCE_ACCOUNT` in GraphQL. */
-export function enumName(value: string): string {
+function enumName(value: string): string {
   return value.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
 }
 
