@@ -3,7 +3,9 @@
 // today (node:http, one route, the real @azure/communication-identity client, no authentication). Same emulator, same
 // load (autocannon, 16 keep-alive connections), same run, rounds alternating so a noisy neighbour weighs on all.
 // Two paths: the administrator's `issueToken`, and the end user's `issueMyToken` (OIDC token verified against the
-// issuer's JWKS, identity looked up in the SQLite mapping). And the first second after start of a fresh process.
+// issuer's JWKS, identity looked up in the SQLite mapping); and `issueMyToken` again with identities mapped through
+// custom ids (one create-with-custom-id-and-token request to the service instead of a look-up and an issue). And the
+// first second after start of a fresh process.
 // Set BENCH_CPU_PROF=<folder> to write a `node --cpu-prof` profile of every server process.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -66,8 +68,11 @@ function profileArgs(name) {
   return ['--cpu-prof', `--cpu-prof-dir=${folder}`, `--cpu-prof-name=${name}.cpuprofile`];
 }
 
-/** A gateway on `emulator` with every protection on: OIDC end users, admin key, a rate limit no bench load reaches. */
-function startProtectedGateway(emulator, adminKey, issuer, name, dataDir) {
+/**
+ * A gateway on `emulator` with every protection on: OIDC end users, admin key, a rate limit no bench load reaches.
+ * `identityMapping` chooses how end users are mapped (the store by default, as at the default api-version).
+ */
+function startProtectedGateway(emulator, adminKey, issuer, name, dataDir, identityMapping = 'store') {
   return startBenchGateway(emulator.info, adminKey, {
     nodeArgs: profileArgs(name),
     dataDir,
@@ -76,6 +81,7 @@ function startProtectedGateway(emulator, adminKey, issuer, name, dataDir) {
       oidcAudience: issuer.audience,
       rateLimitPerMinute: 1_000_000,
       logLevel: 'info',
+      identityMapping,
     },
   });
 }
@@ -108,11 +114,27 @@ async function firstSeconds(emulator, userId, adminKey, issuer, jwt, dataDir) {
   );
   const mineGateway = await startProtectedGateway(emulator, adminKey, issuer, 'gateway-first-mine', dataDir);
   const mineFirst = await load(requests.mine(mineGateway, jwt), mineGateway.pid, 1).finally(mineGateway.stop);
-  return { minimalFirst, issueFirst, mineFirst };
+  const customGateway = await startProtectedGateway(
+    emulator,
+    adminKey,
+    issuer,
+    'gateway-first-custom-id',
+    undefined,
+    'customId',
+  );
+  const customIdFirst = await load(requests.mine(customGateway, jwt), customGateway.pid, 1).finally(
+    customGateway.stop,
+  );
+  return { minimalFirst, issueFirst, mineFirst, customIdFirst };
 }
 
 export async function run({ smoke }) {
-  const ids = ['gateway-speed-issue', 'gateway-speed-my-token', 'gateway-speed-first-second'];
+  const ids = [
+    'gateway-speed-issue',
+    'gateway-speed-my-token',
+    'gateway-speed-first-second',
+    'gateway-speed-my-token-custom-id',
+  ];
   if (!isBuilt('emulator') || !isBuilt('graphql')) {
     return ids.map((id) => notMeasured(id, id, TARGET, 'emulator or graphql not built'));
   }
@@ -129,6 +151,24 @@ export async function run({ smoke }) {
     const { url, ...init } = requests.mine(mapper, jwt);
     const mapped = await fetch(url, { method: 'POST', ...init }).finally(mapper.stop);
     if ((await mapped.json()).errors) throw new Error('the gateway did not issue a first issueMyToken');
+    // And make the identity of the user's custom id once, so every customId issueMyToken below finds it.
+    const customMapper = await startProtectedGateway(
+      emulator,
+      adminKey,
+      issuer,
+      'gateway-custom-id-mapper',
+      undefined,
+      'customId',
+    );
+    const custom = requests.mine(customMapper, jwt);
+    const customMapped = await fetch(custom.url, {
+      method: 'POST',
+      headers: custom.headers,
+      body: custom.body,
+    });
+    await customMapper.stop();
+    if ((await customMapped.json()).errors)
+      throw new Error('the custom-id gateway did not issue a first token');
 
     const first = await firstSeconds(emulator, userId, adminKey, issuer, jwt, dataDir);
 
@@ -136,15 +176,25 @@ export async function run({ smoke }) {
     servers.push(minimal);
     const gateway = await startProtectedGateway(emulator, adminKey, issuer, 'gateway', dataDir);
     servers.push(gateway);
+    const customGateway = await startProtectedGateway(
+      emulator,
+      adminKey,
+      issuer,
+      'gateway-custom-id',
+      undefined,
+      'customId',
+    );
+    servers.push(customGateway);
     const targets = {
       minimal: [requests.minimal(minimal, userId), minimal.pid],
       issue: [requests.issue(gateway, userId, adminKey), gateway.pid],
       mine: [requests.mine(gateway, jwt), gateway.pid],
+      customId: [requests.mine(customGateway, jwt), customGateway.pid],
     };
     if (!smoke) for (const [target, pid] of Object.values(targets)) await load(target, pid, 2);
     // Rounds in a rotating order (so none always follows another), each gateway round compared with the minimal
     // server's round of the same cycle; the figure is the median of those ratios.
-    const rounds = { minimal: [], issue: [], mine: [] };
+    const rounds = { minimal: [], issue: [], mine: [], customId: [] };
     const seconds = smoke ? 1 : 4;
     const names = Object.keys(targets);
     for (let i = 0; i < (smoke ? 1 : 5); i += 1) {
@@ -192,6 +242,16 @@ export async function run({ smoke }) {
         target: TARGET,
         met: first.issueFirst.failures + first.mineFirst.failures === 0 && firstMin >= first.minimalFirst.rps,
         note: `first second: issueToken ${first.issueFirst.rps.toFixed(0)}, issueMyToken ${first.mineFirst.rps.toFixed(0)} tokens/s; ${(firstMin / base).toFixed(2)} × the warm minimal server`,
+      }),
+      verdict({
+        id: ids[3],
+        title:
+          'Gateway speed: end-user issueMyToken with identities mapped through custom ids (OIDC verified, one create-with-token request) vs minimal token server',
+        value: mean(rounds.customId, 'rps'),
+        baseline: base,
+        ratio: ratio('customId'),
+        failures: failures('customId'),
+        note: `${note('customId')}; ${median(rounds.customId.map((r, i) => r.rps / rounds.mine[i].rps)).toFixed(2)} × issueMyToken through the store (same rounds); first second after start ${first.customIdFirst.rps.toFixed(0)} tokens/s`,
       }),
     ];
   } finally {

@@ -96,6 +96,53 @@ async function adminView(page: Page, demoUrl: string) {
   };
 }
 
+/**
+ * Signs bob in and checks what the user card says of his identity (its custom id, when its last token was issued, also
+ * after a refresh), then looks the identity up in the admin view. Writes `screenshot.png` (the README's picture).
+ */
+async function identityFacts(page: Page, demoUrl: string): Promise<void> {
+  await page.goto(demoUrl);
+  await page.getByRole('button', { name: 'Sign in as bob' }).click();
+  await see(page, '[data-testid=token][data-token]');
+  const first = await tokenOf(page);
+  // The gateway maps bob through the custom id of his sign-in's issuer and subject, which the service keeps.
+  await see(page, `[data-testid=last-issued][data-state=read] time`);
+  expect(await page.getByTestId('custom-id').textContent()).toBe(
+    'oidc:urn%3Aacs-identity%3Agateway%3Adev:bob',
+  );
+  const issuedAt = async () =>
+    Date.parse((await page.locator('[data-testid=last-issued] time').getAttribute('data-at')) ?? '');
+  const firstIssue = await issuedAt();
+  // The service recorded the issue of the token shown: within the token's own second.
+  expect(Math.floor(firstIssue / 1000)).toBe(claimsOf(first).iat);
+
+  // A new token: the card shows the new issue time.
+  const untilNextSecond = (claimsOf(first).iat + 1) * 1000 - Date.now();
+  if (untilNextSecond > 0) await new Promise((resolve) => setTimeout(resolve, untilNextSecond));
+  await page.getByRole('button', { name: 'Refresh now' }).click();
+  await see(page, `[data-testid=token]:not([data-token-tail="${first.slice(-16)}"])`);
+  const second = await tokenOf(page);
+  await see(page, `[data-testid=last-issued] time:not([data-at="${new Date(firstIssue).toISOString()}"])`);
+  expect(Math.floor((await issuedAt()) / 1000)).toBe(claimsOf(second).iat);
+  // The README's picture of the demo (apps/demo/screenshot.png is a copy of this one).
+  await page.screenshot({ path: join(RESULTS, 'screenshot.png') });
+
+  // The admin view looks the identity up by id: the same custom id and last issue time.
+  const rawId = (await page.getByTestId('identity').textContent()) ?? '';
+  const lastIssued = new Date(await issuedAt()).toISOString();
+  const lookUp = (await adminView(page, demoUrl)).section('Look up a user');
+  await lookUp.getByRole('textbox', { name: 'User id' }).fill(rawId);
+  await lookUp.getByRole('button', { name: 'Look up' }).click();
+  const found = JSON.parse((await lookUp.locator('[data-testid=admin-result]').textContent()) ?? '{}') as {
+    rawId: string;
+    customId: string;
+    lastTokenIssuedAt: string;
+  };
+  expect(found).toMatchObject({ rawId, customId: 'oidc:urn%3Aacs-identity%3Agateway%3Adev:bob' });
+  expect(new Date(found.lastTokenIssuedAt.split(' ')[0] ?? '').toISOString()).toBe(lastIssued);
+  await page.screenshot({ path: join(RESULTS, '12-look-up.png'), fullPage: true });
+}
+
 describe.skipIf(!HAS_CHROMIUM)('the demo in Chromium', () => {
   let dataDir: string;
   let userDataDir: string;
@@ -224,6 +271,22 @@ describe.skipIf(!HAS_CHROMIUM)('the demo in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it("shows the identity's custom id and last issue time, which the admin view looks up", async () => {
+    if (stack === undefined) throw new Error('the stack did not start');
+    // A browser of its own: the other tests move their context's clock (Playwright's clock is the context's).
+    const profile = await mkdtemp(join(tmpdir(), 'acs-demo-chromium-'));
+    const own = await chromium.launchPersistentContext(profile, {
+      ...chromiumLaunchOptions(CHROMIUM as string),
+      viewport: { width: 1200, height: 800 },
+    });
+    try {
+      await identityFacts(watch(own.pages()[0] ?? (await own.newPage())), stack.demoUrl);
+    } finally {
+      await own.close();
+      await rm(profile, { recursive: true, force: true });
+    }
+  });
+
   it('runs every admin operation with the development admin key', async () => {
     if (context === undefined || stack === undefined) throw new Error('the stack did not start');
     const page = watch(await context.newPage());
@@ -232,6 +295,20 @@ describe.skipIf(!HAS_CHROMIUM)('the demo in Chromium', () => {
     const created = await createUser();
     expect(created.rawId).toMatch(/^8:acs:/);
     expect(created.token.scopes).toEqual(['CHAT', 'VOIP']);
+
+    // With a custom id, twice: one user.
+    const create = section('Create a user');
+    await create.getByLabel(/Custom id/).fill('carla@contoso.com');
+    const withCustomId = async () => {
+      await create.getByRole('button', { name: 'Create', exact: true }).click();
+      await create.getByText('"customId": "carla@contoso.com"').waitFor();
+      return JSON.parse((await create.locator('[data-testid=admin-result]').textContent()) ?? '{}') as {
+        rawId: string;
+      };
+    };
+    const [once, twice] = [await withCustomId(), await withCustomId()];
+    expect(twice.rawId).toBe(once.rawId);
+    await create.getByLabel(/Custom id/).fill('');
 
     // Issue with chosen scopes and lifetime for the user just created (picked from the list).
     await page.locator('[data-testid=admin-users] button').first().click();

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls, type TLSSocket } from 'node:tls';
+import { type ClosedConnection, heldConnection, trickle } from '@acs-identity/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulatorCluster, startEmulatorCluster } from '../src/cluster.js';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../src/index.js';
@@ -35,58 +36,14 @@ async function listening(options: EmulatorOptions): Promise<{ emulator: RunningE
   return { emulator, ca };
 }
 
-interface Closed {
-  afterMs: number;
-  received: string;
-}
-
-/**
- * Opens a connection (`open`), lets `drive` write to it once connected (TLS: once the handshake is done), and resolves
- * when the server closes it, or rejects at `deadlineMs`.
- */
-function held<S extends Socket>(
-  open: () => S,
-  connectedEvent: 'connect' | 'secureConnect',
-  deadlineMs: number,
-  drive: (socket: S) => void = () => {},
-): Promise<Closed> {
-  return new Promise<Closed>((resolve, reject) => {
-    const started = performance.now();
-    const socket = open();
-    let received = '';
-    const deadline = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`still open after ${deadlineMs} ms`));
-    }, deadlineMs);
-    socket.on('data', (chunk: Buffer) => {
-      received += chunk.toString('latin1');
-    });
-    socket.on('error', () => {});
-    socket.on('close', () => {
-      clearTimeout(deadline);
-      resolve({ afterMs: performance.now() - started, received });
-    });
-    socket.once(connectedEvent, () => drive(socket));
-  });
-}
-
 const tcp = (port: number, deadlineMs: number, drive?: (socket: Socket) => void) =>
-  held(() => connectTcp(port, '127.0.0.1'), 'connect', deadlineMs, drive);
+  heldConnection(() => connectTcp(port, '127.0.0.1'), 'connect', deadlineMs, drive);
 
 const overTls = (port: number, ca: string, deadlineMs: number, drive?: (socket: TLSSocket) => void) =>
-  held(() => connectTls({ port, host: '127.0.0.1', ca }), 'secureConnect', deadlineMs, drive);
+  heldConnection(() => connectTls({ port, host: '127.0.0.1', ca }), 'secureConnect', deadlineMs, drive);
 
-/** Writes `first`, then `piece` every `everyMs` until the socket closes. */
-function trickle(socket: Socket, first: string | Buffer, piece: string | Buffer, everyMs: number): void {
-  socket.write(first);
-  const timer = setInterval(() => {
-    if (socket.writable) socket.write(piece);
-  }, everyMs);
-  socket.on('close', () => clearInterval(timer));
-}
-
-const statusLine = (closed: Closed) => closed.received.split('\r\n')[0];
-const errorCode = (closed: Closed) =>
+const statusLine = (closed: ClosedConnection) => closed.received.split('\r\n')[0];
+const errorCode = (closed: ClosedConnection) =>
   (JSON.parse(closed.received.slice(closed.received.indexOf('\r\n\r\n') + 4)) as { error: { code: string } })
     .error.code;
 

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { ApiVersion } from '@acs-identity/core';
 import { GatewayError } from './errors.js';
 import type { IdentityBackend } from './identity-backend.js';
 import type { Logger } from './logger.js';
+import type { TokenIssuer } from './token-issuer.js';
 
 /** Where the identities come from, as resolved by `normalizeOptions`. */
 export type BackendSource =
@@ -16,6 +18,11 @@ export type BackendSource =
 export interface OpenedBackend {
   backend: IdentityBackend;
   caCertFile?: string;
+  /**
+   * A token for the identity of a custom id in one request of its own (the fast path of `issueMyToken` with custom
+   * ids); absent when the back end has no such path (then `createUserAndToken` with `customId` does it).
+   */
+  issueForCustomId?: TokenIssuer['issueForCustomId'];
   /** Opens connections to the service ahead of the first requests (when the back end keeps its own pool). */
   warm?(connections: number): Promise<void>;
   /** Releases its connections. */
@@ -76,12 +83,23 @@ async function emulatorConnection(
   return info;
 }
 
+/** How the back end is opened: its source, the api-version it is called at, the log. */
+export interface BackendSettings {
+  source: BackendSource;
+  apiVersion: ApiVersion;
+  logger: Logger;
+  /** Log each request to the service (debug level); the direct paths are then left unused. */
+  debug: boolean;
+}
+
 /**
- * Opens the back end of `source`; the emulator is found through its `emulator.json`. With a connection string,
- * `issueToken` (the hot path) takes one HMAC-signed request of its own instead of the Azure SDK's pipeline, which costs
- * about as much CPU again (see BENCHMARKS.md); every other operation goes through the SDK.
+ * Opens the back end of `source`; the emulator is found through its `emulator.json`. With a connection string, the
+ * hot paths (`issueToken`, and the create with a custom id that `issueMyToken` uses when identities are mapped through
+ * custom ids) take one HMAC-signed request of their own instead of the Azure SDK's pipeline, which costs about as much
+ * CPU again (see BENCHMARKS.md); every other operation goes through the SDK.
  */
-async function openBackend(source: BackendSource, logger: Logger, debug: boolean): Promise<OpenedBackend> {
+async function openBackend(settings: BackendSettings): Promise<OpenedBackend> {
+  const { source, apiVersion, logger, debug } = settings;
   if (source.kind === 'client') return { backend: source.client };
   const { createIdentityClient } = await import('@acs-identity/core/node');
   const connection =
@@ -94,6 +112,7 @@ async function openBackend(source: BackendSource, logger: Logger, debug: boolean
   if (!('connectionString' in connection)) {
     const sdk = createIdentityClient({
       endpoint: connection.endpoint,
+      apiVersion,
       ...caOption,
       ...clientExtras(logger, debug),
     });
@@ -101,14 +120,20 @@ async function openBackend(source: BackendSource, logger: Logger, debug: boolean
   }
   const sdk = createIdentityClient({
     connectionString: connection.connectionString,
+    apiVersion,
     ...caOption,
     ...clientExtras(logger, debug),
   });
   const { createTokenIssuer, directPathAllowed } = await import('./token-issuer.js');
   if (debug || !directPathAllowed(sdk.endpoint, process.env)) return { backend: sdk, ...caOption };
-  const issuer = createTokenIssuer({ connectionString: connection.connectionString, ...caOption });
+  const issuer = createTokenIssuer({
+    connectionString: connection.connectionString,
+    apiVersion,
+    ...caOption,
+  });
   return {
     backend: { ...sdk, issueToken: issuer.issueToken },
+    issueForCustomId: issuer.issueForCustomId,
     ...caOption,
     warm: (connections) => issuer.warm(connections),
     close: () => issuer.close(),
@@ -132,11 +157,11 @@ function describe(source: BackendSource): string {
   }
 }
 
-/** The back end of `source`, opened lazily: a gateway starts (and says what is missing) without one. */
-export function createBackendHandle(source: BackendSource, logger: Logger, debug: boolean): BackendHandle {
+/** The back end of `settings.source`, opened lazily: a gateway starts (and says what is missing) without one. */
+export function createBackendHandle(settings: BackendSettings): BackendHandle {
   let opened: Promise<OpenedBackend> | undefined;
   return {
-    description: describe(source),
+    description: describe(settings.source),
     async close() {
       const current = opened;
       opened = undefined;
@@ -144,7 +169,7 @@ export function createBackendHandle(source: BackendSource, logger: Logger, debug
     },
     get() {
       if (opened === undefined) {
-        const attempt = openBackend(source, logger, debug);
+        const attempt = openBackend(settings);
         opened = attempt;
         attempt.catch(() => {
           if (opened === attempt) opened = undefined;

@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isAcsIdentityError } from '@acs-identity/core';
+import { narrowIfPresent, privateDir } from '@acs-identity/core/server';
 import {
   calculateJwkThumbprint,
   exportJWK,
@@ -11,8 +13,7 @@ import {
   jwtVerify,
   SignJWT,
 } from 'jose';
-import { GatewayError } from './errors.js';
-import { narrowIfPresent, privateDir } from './private-files.js';
+import { GatewayError, toGatewayError } from './errors.js';
 
 /** Issuer and audience of tokens minted by the development sign-in. */
 export const DEV_ISSUER = 'urn:acs-identity:gateway:dev';
@@ -57,11 +58,13 @@ function writeOnce(file: string, text: string): void {
  */
 async function devPrivateJwk(dataDir: string): Promise<JWK> {
   const file = join(dataDir, DEV_KEY_FILE);
-  privateDir(dataDir);
   try {
+    privateDir(dataDir);
     narrowIfPresent(file);
     return JSON.parse(readFileSync(file, 'utf8')) as JWK;
   } catch (e) {
+    // A folder or key file this process may not narrow, or a key file that is a symbolic link: core's own words.
+    if (isAcsIdentityError(e)) throw toGatewayError(e);
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
       throw new GatewayError(
         'INVALID_OPTIONS',

@@ -35,21 +35,21 @@ export const GATEWAY_ERRORS = {
     masked: false,
   },
   FORBIDDEN: {
-    when: "the caller's role may not do this (`extensions.field` when an argument is at fault)",
+    when: "the caller's role may not do this (`extensions.field` when an argument is at fault); in `exchangeEntraToken`, also the service refusing that Entra user (no assignment applies, or the application is not among its `clientIds`; `extensions.field` `entraToken`)",
     status: 403,
     refusesRequest: false,
     level: 'info',
     masked: false,
   },
   BAD_USER_INPUT: {
-    when: "invalid input, `extensions.field` names the argument (`scopes`, `expiresInMinutes`, `userId`, `aadToken`, …); the service's wording where it has one; variables that do not fit the schema are a request error (400)",
+    when: "invalid input, `extensions.field` names the argument or input field (`scopes`, `expiresInMinutes`, `userId`, `customId`, `aadToken`, `entraToken`, `tenantId`, `clientIds`, …); the service's wording where it has one; a Teams or Entra token the service refuses (`InvalidAccessToken`); variables that do not fit the schema are a request error (400)",
     status: 400,
     refusesRequest: false,
     level: 'info',
     masked: false,
   },
   NOT_FOUND: {
-    when: 'identity deleted or not of this resource (`IdentityNotOwned`)',
+    when: 'identity deleted or not of this resource (`IdentityNotOwned`), or not found by `user`',
     status: 404,
     refusesRequest: false,
     level: 'info',
@@ -174,7 +174,7 @@ export function isGatewayError(e: unknown): e is GatewayError {
   );
 }
 
-/** Service and core field names translated to the GraphQL argument names. */
+/** Service and core field names translated to the GraphQL argument (or input field) names. */
 const FIELD_NAMES: Readonly<Record<string, string>> = {
   expiresinminutes: 'expiresInMinutes',
   scopes: 'scopes',
@@ -182,32 +182,63 @@ const FIELD_NAMES: Readonly<Record<string, string>> = {
   appid: 'appId',
   token: 'aadToken',
   aadtoken: 'aadToken',
+  entratoken: 'entraToken',
   rawid: 'rawId',
   id: 'userId',
+  customid: 'customId',
+  tenantid: 'tenantId',
+  objectid: 'objectId',
+  principaltype: 'principalType',
+  clientids: 'clientIds',
+  kind: 'kind',
 };
 
-function fieldName(target: string | undefined): string | undefined {
+/** What {@link toGatewayError} should know about the call that failed. */
+export interface ConversionOptions {
+  /**
+   * The argument that holds a token the caller passed through (the Teams exchange's `aadToken`, the Entra exchange's
+   * `entraToken`): a token the service refuses is that argument's fault.
+   * @default 'aadToken'
+   */
+  tokenField?: string;
+  /**
+   * The call was authenticated by that token itself (the end-user Entra exchanges): the service's 403 then refuses that
+   * user (`FORBIDDEN`), not the gateway's own credentials.
+   */
+  tokenIsCredential?: boolean;
+  /** Argument names of this field that differ from the usual ones, e.g. `{ userId: 'id' }` for `user(id)`. */
+  fieldNames?: Readonly<Record<string, string>>;
+}
+
+function fieldName(target: string | undefined, options: ConversionOptions): string | undefined {
   if (target === undefined || target === '') return undefined;
-  return FIELD_NAMES[target.toLowerCase()] ?? target;
+  let name = FIELD_NAMES[target.toLowerCase()] ?? target;
+  if (options.tokenField !== undefined && (name === 'aadToken' || name === 'entraToken'))
+    name = options.tokenField;
+  return options.fieldNames?.[name] ?? name;
 }
 
 /**
  * THE one place where errors of the back end (`@acs-identity/core`'s codes) become gateway codes.
  * Anything unrecognised becomes `INTERNAL_SERVER_ERROR`, whose message is masked before it reaches a client.
  */
-export function toGatewayError(e: unknown): GatewayError {
+export function toGatewayError(e: unknown, options: ConversionOptions = {}): GatewayError {
   if (isGatewayError(e)) return e;
   if (e instanceof GraphQLError && e.originalError !== undefined && e.originalError !== null) {
-    return toGatewayError(e.originalError);
+    return toGatewayError(e.originalError, options);
   }
   if (!isAcsIdentityError(e)) return new GatewayError('INTERNAL_SERVER_ERROR', MASKED_MESSAGE, { cause: e });
-  const field = fieldName(e.target);
+  const field = fieldName(e.target, options);
+  const tokenField = options.tokenField ?? 'aadToken';
   const withField = field === undefined ? { cause: e } : { cause: e, field };
   switch (e.code) {
     case 'INVALID_INPUT':
       return new GatewayError('BAD_USER_INPUT', e.message, withField);
     case 'IDENTITY_NOT_OWNED':
-      return new GatewayError('NOT_FOUND', e.message, { cause: e, field: field ?? 'userId' });
+      return new GatewayError('NOT_FOUND', e.message, {
+        cause: e,
+        field: field ?? fieldName('userId', options) ?? 'userId',
+      });
     case 'NOT_FOUND':
       return new GatewayError('NOT_FOUND', e.message, withField);
     case 'THROTTLED':
@@ -216,9 +247,9 @@ export function toGatewayError(e: unknown): GatewayError {
         retryAfterMs: e.retryAfterMs ?? 1000,
       });
     case 'UNAUTHENTICATED':
-      // The service refused a token the caller passed through (the Teams exchange): the caller's input is at fault.
+      // The service refused a token the caller passed through (the exchanges): the caller's input is at fault.
       if (e.serviceCode === 'InvalidAccessToken') {
-        return new GatewayError('BAD_USER_INPUT', e.message, { cause: e, field: 'aadToken' });
+        return new GatewayError('BAD_USER_INPUT', e.message, { cause: e, field: tokenField });
       }
       return new GatewayError(
         'UPSTREAM_UNAVAILABLE',
@@ -226,6 +257,17 @@ export function toGatewayError(e: unknown): GatewayError {
         { cause: e },
       );
     case 'FORBIDDEN':
+      // An end user's own Entra token authenticated the call: the service refuses that user, in its own words.
+      if (options.tokenIsCredential === true) {
+        return new GatewayError('FORBIDDEN', e.message, { cause: e, field: tokenField });
+      }
+      return new GatewayError(
+        'UPSTREAM_UNAVAILABLE',
+        'The identity service is unavailable; try again later.',
+        {
+          cause: e,
+        },
+      );
     case 'NOT_CONFIGURED':
     case 'SERVICE_UNAVAILABLE':
       return new GatewayError(

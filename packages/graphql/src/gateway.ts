@@ -52,7 +52,12 @@ export async function buildGateway(settings: NormalizedOptions): Promise<BuiltGa
     logger,
     metrics: new GatewayMetrics(),
     store,
-    backend: createBackendHandle(settings.backend, logger, settings.logLevel === 'debug'),
+    backend: createBackendHandle({
+      source: settings.backend,
+      apiVersion: settings.apiVersion,
+      logger,
+      debug: settings.logLevel === 'debug',
+    }),
     authenticator: createAuthenticator({
       adminKeys: settings.adminKeys,
       ...(settings.oidc === undefined ? {} : { oidc: settings.oidc }),
@@ -79,6 +84,8 @@ export async function buildGateway(settings: NormalizedOptions): Promise<BuiltGa
   logger.info('gateway ready', {
     backend: parts.backend.description,
     store: settings.store.kind,
+    identityMapping: settings.identityMapping,
+    apiVersion: settings.apiVersion,
     rateLimits: settings.rateLimitStore,
     endUsers: settings.oidc?.issuer ?? (settings.dev ? 'development sign-in only' : 'none'),
     administratorKeyCount: settings.adminKeys.length,

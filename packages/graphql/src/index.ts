@@ -15,6 +15,6 @@ export { createGateway, type Gateway } from './gateway.js';
 export type { IdentityBackend } from './identity-backend.js';
 export type { LogEntry, LogLevel, LogSink } from './logger.js';
 export { type RunningGateway, type StartGatewayOptions, startGateway } from './main.js';
-export { GATEWAY_OPTIONS, type GatewayOptions } from './options.js';
+export { GATEWAY_OPTIONS, type GatewayOptions, type IdentityMappingChoice } from './options.js';
 export { typeDefs } from './schema/type-defs.js';
 export { type NormalizedOptions, normalizeOptions, type OidcSettings } from './settings.js';

@@ -1,4 +1,8 @@
 import {
+  API_VERSIONS,
+  type ApiVersion,
+  apiVersionsWith,
+  DEFAULT_API_VERSION,
   DEFAULT_DATA_DIR,
   ENV,
   type OptionTable,
@@ -15,6 +19,11 @@ import { jsonLinesSink, LOG_LEVELS, type LogLevel, type LogSink } from './logger
 export const RATE_LIMIT_STORES = ['memory', 'database'] as const;
 /** One of {@link RATE_LIMIT_STORES}. */
 export type RateLimitStore = (typeof RATE_LIMIT_STORES)[number];
+
+/** How `issueMyToken` finds an end user's ACS identity. */
+export const IDENTITY_MAPPINGS = ['auto', 'customId', 'store'] as const;
+/** One of {@link IDENTITY_MAPPINGS}. */
+export type IdentityMappingChoice = (typeof IDENTITY_MAPPINGS)[number];
 
 /**
  * Options of {@link createGateway} and {@link startGateway}. Each falls back to its environment variable and then to its
@@ -46,6 +55,11 @@ export interface GatewayOptions {
   userScopes?: readonly string[];
   /** Longest (and default) token lifetime end users may ask for, in minutes. */
   userMaxExpiresInMinutes?: number;
+  /**
+   * How an end user's identity is found: `customId` (a custom id derived from issuer and subject, kept by the service),
+   * `store` (the mapping store), or `auto` (`customId` when the back end's api-version has custom ids).
+   */
+  identityMapping?: IdentityMappingChoice;
   /** PostgreSQL URL of the mapping store, for several instances sharing one database. */
   databaseUrl?: string;
   /** PostgreSQL schema of the mapping table. */
@@ -60,6 +74,8 @@ export interface GatewayOptions {
   endpoint?: string;
   /** Extra CA certificate (PEM file) to trust for the back end, e.g. a remote emulator's. */
   caCertFile?: string;
+  /** The api-version the back end is called at (an `identityClient` keeps its own). */
+  apiVersion?: ApiVersion;
   /** Browser origins allowed by CORS; `*` allows any. */
   corsOrigins?: readonly string[];
   /** Root fields a minute per caller (each alias counts); 0 turns the limit off. */
@@ -295,6 +311,14 @@ export const GATEWAY_OPTIONS: OptionTable<GatewayOptions> = {
     default: TOKEN_LIFETIME.maxMinutes,
     parse: parsers.integer(TOKEN_LIFETIME.minMinutes, TOKEN_LIFETIME.maxMinutes),
   },
+  identityMapping: {
+    description: `How \`issueMyToken\` finds an end user's identity: \`customId\`, a custom id derived from the OpenID issuer and subject, which the service keeps (any number of instances agree, no shared database; api-version ${apiVersionsWith('customId').join(', ')}, a preview on the real service); \`store\`, the mapping store; \`auto\`, \`customId\` when the back end's api-version has custom ids, else \`store\`.`,
+    kind: 'string',
+    env: 'GATEWAY_IDENTITY_MAPPING',
+    choices: IDENTITY_MAPPINGS,
+    default: 'auto',
+    parse: parsers.oneOf(IDENTITY_MAPPINGS),
+  },
   databaseUrl: {
     description: '`postgres://…` for the mapping store shared by several instances.',
     kind: 'string',
@@ -357,6 +381,15 @@ export const GATEWAY_OPTIONS: OptionTable<GatewayOptions> = {
     placeholder: '<file>',
     defaultText: 'none',
     parse: parsers.text(),
+  },
+  apiVersion: {
+    description:
+      "The ACS Identity api-version of the back end's calls (`identityClient` keeps its own); the newer operations go at the version that has them.",
+    kind: 'string',
+    env: ENV.apiVersion,
+    choices: API_VERSIONS,
+    default: DEFAULT_API_VERSION,
+    parse: parsers.oneOf(API_VERSIONS),
   },
   corsOrigins: {
     description: 'Comma-separated allowed browser origins, `https://app.example.com` (no path), or `*`.',

@@ -308,4 +308,55 @@ describe('normalizeOptions', () => {
     const secret = 'my secret key with spaces but long enough';
     expect(failure(() => normalizeOptions({ env: {}, adminKeys: [secret] })).message).not.toContain('secret');
   });
+
+  describe('the identity mapping', () => {
+    const mapping = (options: Parameters<typeof normalizeOptions>[0]) => {
+      const o = normalizeOptions({ adminKeys: [KEY], ...BACK_END, ...options });
+      return [o.identityMapping, o.apiVersion];
+    };
+
+    it('maps through custom ids exactly when the back end calls at an api-version that has them (auto)', () => {
+      expect(mapping({ env: {} })).toEqual(['store', '2023-10-01']);
+      expect(mapping({ env: { ACS_IDENTITY_API_VERSION: '2025-03-02-preview' } })).toEqual([
+        'customId',
+        '2025-03-02-preview',
+      ]);
+      expect(mapping({ env: {}, apiVersion: '2025-06-30' })).toEqual(['store', '2025-06-30']);
+      expect(
+        mapping({ env: { GATEWAY_IDENTITY_MAPPING: 'AUTO' }, apiVersion: '2025-03-02-preview' }),
+      ).toEqual(['customId', '2025-03-02-preview']);
+    });
+
+    it('takes an explicit choice whatever the api-version', () => {
+      expect(mapping({ env: { GATEWAY_IDENTITY_MAPPING: 'customid' } })).toEqual(['customId', '2023-10-01']);
+      expect(
+        mapping({ env: { ACS_IDENTITY_API_VERSION: '2025-03-02-preview' }, identityMapping: 'store' }),
+      ).toEqual(['store', '2025-03-02-preview']);
+    });
+
+    it("follows a given identity client's own api-version", () => {
+      const client = { endpoint: 'https://x/', apiVersion: '2025-03-02-preview' } as never;
+      const o = normalizeOptions({ env: {}, adminKeys: [KEY], identityClient: client });
+      expect([o.identityMapping, o.apiVersion]).toEqual(['customId', '2025-03-02-preview']);
+    });
+
+    it('refuses a mapping or an api-version it does not know, saying what it accepts', () => {
+      expect(
+        failure(() => mapping({ env: { GATEWAY_IDENTITY_MAPPING: 'database' } })),
+      ).toMatchInlineSnapshot(`
+        {
+          "field": "GATEWAY_IDENTITY_MAPPING",
+          "message": "GATEWAY_IDENTITY_MAPPING: "database" is not valid; expected one of auto, customId, store.",
+        }
+      `);
+      expect(
+        failure(() => mapping({ env: { ACS_IDENTITY_API_VERSION: '2024-01-01' } })),
+      ).toMatchInlineSnapshot(`
+        {
+          "field": "ACS_IDENTITY_API_VERSION",
+          "message": "ACS_IDENTITY_API_VERSION: "2024-01-01" is not valid; expected one of 2021-03-07, 2022-06-01, 2022-10-01, 2023-10-01, 2025-03-02-preview, 2025-04-01-preview, 2025-06-30, 2026-07-22, 2026-09-23.",
+        }
+      `);
+    });
+  });
 });

@@ -1,5 +1,7 @@
 import { join, resolve } from 'node:path';
 import {
+  API_VERSION_FEATURES,
+  type ApiVersion,
   EMULATOR_INFO_FILE,
   ENV,
   isAcsIdentityError,
@@ -11,6 +13,9 @@ import type { BackendSource } from './backend.js';
 import { GatewayError } from './errors.js';
 import type { LogLevel, LogSink } from './logger.js';
 import { GATEWAY_OPTIONS, type GatewayOptions, isLoopbackHost, type RateLimitStore } from './options.js';
+
+/** How end users are mapped to their identities, once `auto` is resolved. */
+export type IdentityMapping = 'customId' | 'store';
 
 /** The end-user verification settings (already validated). */
 export interface OidcSettings {
@@ -30,12 +35,16 @@ export interface NormalizedOptions {
   adminKeys: string[];
   oidc?: OidcSettings;
   teamsUserClaim: string;
+  /** How `issueMyToken` finds an end user's identity (`auto` resolved). */
+  identityMapping: IdentityMapping;
   userScopes: TokenScope[];
   userMaxExpiresInMinutes: number;
   /** The absolute data folder. */
   dataDir: string;
   store: { kind: 'postgres'; url: string; schema: string } | { kind: 'sqlite'; file: string };
   backend: BackendSource;
+  /** The api-version the back end is called at (an `identityClient`'s own when it says). */
+  apiVersion: ApiVersion;
   corsOrigins: string[];
   rateLimitPerMinute: number;
   /** Where the rate limits are counted (`database`: the store's PostgreSQL). */
@@ -127,6 +136,20 @@ function backendSource(o: Resolved, dataDir: string): BackendSource {
   return { kind: 'emulator', dataDir };
 }
 
+/** `auto` resolved: custom ids when the back end's api-version has them, else the mapping store. */
+function identityMapping(o: Resolved, apiVersion: ApiVersion): IdentityMapping {
+  const choice = required(o.identityMapping, 'identityMapping');
+  if (choice !== 'auto') return choice;
+  return API_VERSION_FEATURES[apiVersion].customId ? 'customId' : 'store';
+}
+
+/** The api-version of the back end: an `identityClient`'s own when it has one it may be called at, else the option. */
+function backendApiVersion(o: Resolved, backend: BackendSource): ApiVersion {
+  const own = backend.kind === 'client' ? backend.client.apiVersion : undefined;
+  if (own !== undefined && Object.hasOwn(API_VERSION_FEATURES, own)) return own as ApiVersion;
+  return required(o.apiVersion, 'apiVersion');
+}
+
 /** The values of `NODE_ENV` development mode accepts (after trimming, any case); unset or empty counts as development. */
 const DEVELOPMENT_NODE_ENVS = ['', 'development', 'test'];
 
@@ -192,6 +215,7 @@ export function normalizeOptions(options: GatewayOptions = {}): NormalizedOption
   }
   const dataDir = resolve(required(o.dataDir, 'dataDir'));
   const backend = backendSource(o, dataDir);
+  const apiVersion = backendApiVersion(o, backend);
   const rateLimitStore = o.rateLimitStore ?? (o.databaseUrl === undefined ? 'memory' : 'database');
   if (rateLimitStore === 'database' && o.databaseUrl === undefined) {
     fail(
@@ -211,6 +235,7 @@ export function normalizeOptions(options: GatewayOptions = {}): NormalizedOption
     adminKeys,
     ...(oidc === undefined ? {} : { oidc }),
     teamsUserClaim: required(o.teamsUserClaim, 'teamsUserClaim'),
+    identityMapping: identityMapping(o, apiVersion),
     userScopes: [...required(o.userScopes, 'userScopes')] as TokenScope[],
     userMaxExpiresInMinutes: required(o.userMaxExpiresInMinutes, 'userMaxExpiresInMinutes'),
     dataDir,
@@ -219,6 +244,7 @@ export function normalizeOptions(options: GatewayOptions = {}): NormalizedOption
         ? { kind: 'sqlite', file: join(dataDir, 'gateway.db') }
         : { kind: 'postgres', url: o.databaseUrl, schema: required(o.databaseSchema, 'databaseSchema') },
     backend,
+    apiVersion,
     corsOrigins: [...(o.corsOrigins ?? [])],
     rateLimitPerMinute: required(o.rateLimitPerMinute, 'rateLimitPerMinute'),
     rateLimitStore,

@@ -1,4 +1,5 @@
-import { GatewayError } from './errors.js';
+import { isAcsIdentityError } from '@acs-identity/core';
+import { GatewayError, toGatewayError } from './errors.js';
 import { redactText } from './logger.js';
 import type { NormalizedOptions } from './settings.js';
 import type { MappingStore } from './store.js';
@@ -23,6 +24,8 @@ export async function openStore(settings: Pick<NormalizedOptions, 'store' | 'now
     return store;
   } catch (e) {
     await store?.close().catch(() => {});
+    // A data folder or store file that is another user's or a symbolic link: the operator's setting, in core's words.
+    if (isAcsIdentityError(e) && e.code === 'INVALID_OPTIONS') throw toGatewayError(e);
     const where = settings.store;
     const name =
       where.kind === 'postgres'

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
+import { narrowIfPresent, privateDir, privateFile } from '@acs-identity/core/server';
 import Database from 'better-sqlite3';
-import { narrowIfPresent, privateDir, privateFile } from './private-files.js';
 import type { FindOrCreateResult, Mapping, MappingStore, UserKey } from './store.js';
 import { KeyedMutex, mutexKey } from './store.js';
 

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { createSecureContext, rootCertificates } from 'node:tls';
-import { AcsIdentityError, DEFAULT_API_VERSION, toAcsIdentityError } from '@acs-identity/core';
+import {
+  AcsIdentityError,
+  type ApiVersion,
+  apiVersionFor,
+  DEFAULT_API_VERSION,
+  toAcsIdentityError,
+} from '@acs-identity/core';
 import {
   computeHmacSignature,
   contentSha256,
@@ -19,6 +25,12 @@ export interface TokenIssuerOptions {
   /** Extra CA (PEM) to trust, e.g. the local emulator's; for a loopback endpoint the only one trusted. */
   caCertFile?: string;
   /**
+   * The api-version of `issueToken`; a create with a custom id goes at the version that has custom ids (this one when
+   * it does).
+   * @default DEFAULT_API_VERSION
+   */
+  apiVersion?: ApiVersion;
+  /**
    * Connections kept open to the service.
    * @default 64
    */
@@ -30,9 +42,27 @@ export interface TokenIssuerOptions {
   timeoutMs?: number;
 }
 
-/** The hot path of the gateway: `issueToken` as one HMAC-signed request, without the Azure SDK's pipeline. */
+/** A token for the identity of a custom id, and that identity. */
+export interface CustomIdToken {
+  rawId: string;
+  customId?: string;
+  lastTokenIssuedAt?: Date;
+  token: string;
+  expiresOn: Date;
+}
+
+/**
+ * The hot paths of the gateway as one HMAC-signed request each, without the Azure SDK's pipeline: `issueToken`, and the
+ * create with a custom id that issues a token (`issueMyToken` when identities are mapped through custom ids).
+ */
 export interface TokenIssuer {
   issueToken: IdentityBackend['issueToken'];
+  /** `POST /identities` with `customId` and `createTokenWithScopes`: the identity of `customId` (made once) and a token. */
+  issueForCustomId(
+    customId: string,
+    scopes: readonly string[],
+    options?: { expiresInMinutes?: number },
+  ): Promise<CustomIdToken>;
   /** Opens up to `count` connections to the service now, so the first requests do not wait for TLS handshakes. */
   warm(count: number): Promise<void>;
   close(): void;
@@ -76,10 +106,11 @@ function readBody(response: IncomingMessage): Promise<string> {
 }
 
 /**
- * `POST /identities/{id}/:issueAccessToken` of the ACS Identity API, signed as the Azure SDKs sign it (HMAC-SHA256 of
- * method, path and query, `x-ms-date`, host and the body's SHA-256), over keep-alive connections. Answers and errors
- * are those of `@acs-identity/core`'s client (service errors through `toAcsIdentityError`); a contract test holds the
- * two to the same results. Callers validate the id, scopes and lifetime first (the resolvers do).
+ * `POST /identities/{id}/:issueAccessToken` and `POST /identities` with a custom id and a token of the ACS Identity API,
+ * signed as the Azure SDKs sign them (HMAC-SHA256 of method, path and query, `x-ms-date`, host and the body's
+ * SHA-256), over keep-alive connections. Answers and errors are those of `@acs-identity/core`'s client (service errors
+ * through `toAcsIdentityError`); a contract test holds the two to the same results. Callers validate the id, custom id,
+ * scopes and lifetime first (the resolvers do).
  */
 export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
   const { endpoint, accessKey } = parseConnectionString(options.connectionString);
@@ -128,33 +159,76 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
       req.end(body);
     });
 
+  /** Sends one signed request; the answer's JSON when its status is one of `ok`, else the service's error. */
+  const exchange = async (pathAndQuery: string, body: string, ok: readonly number[]): Promise<unknown> => {
+    let answer: Awaited<ReturnType<typeof call>>;
+    try {
+      answer = await call('POST', pathAndQuery, body);
+    } catch (e) {
+      throw toAcsIdentityError(e);
+    }
+    if (!ok.includes(answer.status)) {
+      const headers = answer.headers;
+      throw toAcsIdentityError({
+        statusCode: answer.status,
+        response: {
+          status: answer.status,
+          bodyAsText: answer.text,
+          headers: { get: (name: string) => [headers[name]].flat()[0] },
+        },
+      });
+    }
+    return JSON.parse(answer.text) as unknown;
+  };
+  const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
+  const customIdVersion = apiVersionFor('customId', apiVersion);
+  const lifetime = (minutes: number | undefined) =>
+    minutes === undefined ? {} : { expiresInMinutes: minutes };
+
   return {
     async issueToken(userId, scopes, issueOptions) {
-      const pathAndQuery = `/identities/${encodeURIComponent(userId)}/:issueAccessToken?api-version=${DEFAULT_API_VERSION}`;
-      const minutes = issueOptions?.expiresInMinutes;
-      const body = JSON.stringify(minutes === undefined ? { scopes } : { scopes, expiresInMinutes: minutes });
-      let answer: Awaited<ReturnType<typeof call>>;
-      try {
-        answer = await call('POST', pathAndQuery, body);
-      } catch (e) {
-        throw toAcsIdentityError(e);
-      }
-      if (answer.status !== 200) {
-        const headers = answer.headers;
-        throw toAcsIdentityError({
-          statusCode: answer.status,
-          response: {
-            status: answer.status,
-            bodyAsText: answer.text,
-            headers: { get: (name: string) => [headers[name]].flat()[0] },
-          },
-        });
-      }
-      const { token, expiresOn } = JSON.parse(answer.text) as { token?: unknown; expiresOn?: unknown };
+      const pathAndQuery = `/identities/${encodeURIComponent(userId)}/:issueAccessToken?api-version=${apiVersion}`;
+      const body = JSON.stringify({ scopes, ...lifetime(issueOptions?.expiresInMinutes) });
+      const { token, expiresOn } = (await exchange(pathAndQuery, body, [200])) as {
+        token?: unknown;
+        expiresOn?: unknown;
+      };
       if (typeof token !== 'string' || typeof expiresOn !== 'string') {
         throw new AcsIdentityError('UNEXPECTED', 'The service answered issueAccessToken without a token.');
       }
       return { token, expiresOn: new Date(expiresOn) };
+    },
+    async issueForCustomId(customId, scopes, issueOptions) {
+      const body = JSON.stringify({
+        customId,
+        createTokenWithScopes: scopes,
+        ...lifetime(issueOptions?.expiresInMinutes),
+      });
+      // 201 as the newest spec revision has it for a repeat too; 200 as older revisions had it.
+      const answer = (await exchange(`/identities?api-version=${customIdVersion}`, body, [200, 201])) as {
+        identity?: { id?: unknown; customId?: unknown; lastTokenIssuedAt?: unknown };
+        accessToken?: { token?: unknown; expiresOn?: unknown };
+      };
+      const { identity, accessToken } = answer;
+      if (
+        typeof identity?.id !== 'string' ||
+        typeof accessToken?.token !== 'string' ||
+        typeof accessToken.expiresOn !== 'string'
+      ) {
+        throw new AcsIdentityError(
+          'UNEXPECTED',
+          'The service created the user but answered without its token.',
+        );
+      }
+      return {
+        rawId: identity.id,
+        ...(typeof identity.customId === 'string' ? { customId: identity.customId } : {}),
+        ...(typeof identity.lastTokenIssuedAt === 'string'
+          ? { lastTokenIssuedAt: new Date(identity.lastTokenIssuedAt) }
+          : {}),
+        token: accessToken.token,
+        expiresOn: new Date(accessToken.expiresOn),
+      };
     },
     async warm(count) {
       // Any answer will do (the service answers 401 to an unsigned request): it leaves a connection open in the pool.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AuthFailureBudget } from './auth-failures.js';
 import { createAuthenticator } from './authenticate.js';
-import type { IdentityBackend } from './identity-backend.js';
+import { type IdentityBackend, unavailableOperations } from './identity-backend.js';
 import { createLogger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import type { GatewayParts } from './parts.js';
@@ -23,13 +23,9 @@ async function rehearse(parts: GatewayParts): Promise<void> {
   const key = randomBytes(32).toString('base64url');
   const unused = () => Promise.reject(new Error('not rehearsed'));
   const backend: IdentityBackend = {
+    ...unavailableOperations('not rehearsed'),
     endpoint: 'https://rehearsal.invalid/',
     issueToken: async () => ({ token: 'rehearsal', expiresOn: new Date(settings.now() + 3_600_000) }),
-    createUser: unused,
-    createUserAndToken: unused,
-    revokeTokens: unused,
-    deleteUser: unused,
-    exchangeTeamsToken: unused,
   };
   const store: MappingStore = {
     kind: 'sqlite',

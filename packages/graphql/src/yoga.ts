@@ -16,6 +16,7 @@ import { useRequestContext } from './plugins/use-request-context.js';
 import { readinessCheck } from './readiness.js';
 import { requestState } from './request-state.js';
 import type { GatewayContext } from './schema/context.js';
+import { rootFieldCost } from './schema/operations.js';
 import { createResolvers } from './schema/resolvers.js';
 import { typeDefs } from './schema/type-defs.js';
 import type { NormalizedOptions } from './settings.js';
@@ -37,7 +38,7 @@ const LOOPBACK_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
 /**
  * The gateway's plugins, in order: request id, client address and access log, metrics, readiness, dev sign-in, CSRF
  * prevention, query limits (one `issueMyToken` per request among them), introspection outside dev, error codes,
- * authentication (with its failure budget), rate limiting.
+ * authentication (with its failure budget), rate limiting (each root field's cost from the operations table).
  */
 function plugins(parts: GatewayParts): Plugin<GatewayContext>[] {
   const { settings, logger, metrics } = parts;
@@ -70,7 +71,7 @@ function plugins(parts: GatewayParts): Plugin<GatewayContext>[] {
       anonymousIntrospection: settings.dev,
       failures: parts.authFailures,
     }),
-    useRateLimit({ limiter: parts.operationLimits, metrics }),
+    useRateLimit({ limiter: parts.operationLimits, metrics, costOf: rootFieldCost }),
   );
   return list;
 }
@@ -120,7 +121,9 @@ export function createGatewayYoga(parts: GatewayParts): GatewayYoga {
       typeDefs,
       resolvers: createResolvers({
         backend: async () => (await parts.backend.get()).backend,
+        openedBackend: () => parts.backend.get(),
         store: parts.store,
+        identityMapping: settings.identityMapping,
         logger,
         metrics: parts.metrics,
         now: settings.now,
@@ -129,7 +132,7 @@ export function createGatewayYoga(parts: GatewayParts): GatewayYoga {
         teamsUserClaim: settings.teamsUserClaim,
       }),
     }),
-    context: ({ request }) => ({ requestId: requestState(request).requestId }),
+    context: ({ request }) => ({ requestId: requestState(request).requestId, userDetails: new Map() }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     graphiql: graphiql(settings),

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type ClosedConnection, heldConnection, trickle } from '@acs-identity/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningGateway, type StartGatewayOptions, startGateway } from '../src/index.js';
 import { adminKey } from './helpers.js';
@@ -33,43 +34,11 @@ async function listening(options: Partial<StartGatewayOptions>): Promise<Running
   return gateway;
 }
 
-interface Closed {
-  afterMs: number;
-  received: string;
-}
-
 /** Opens a raw connection, lets `drive` write to it, and resolves when the server closes it (or rejects at `deadlineMs`). */
-function rawConnection(port: number, deadlineMs: number, drive: (socket: Socket) => void = () => {}) {
-  return new Promise<Closed>((resolve, reject) => {
-    const started = performance.now();
-    const socket = connect(port, '127.0.0.1');
-    let received = '';
-    const deadline = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`still open after ${deadlineMs} ms`));
-    }, deadlineMs);
-    socket.on('data', (chunk: Buffer) => {
-      received += chunk.toString('latin1');
-    });
-    socket.on('error', () => {});
-    socket.on('close', () => {
-      clearTimeout(deadline);
-      resolve({ afterMs: performance.now() - started, received });
-    });
-    socket.on('connect', () => drive(socket));
-  });
-}
+const rawConnection = (port: number, deadlineMs: number, drive?: (socket: Socket) => void) =>
+  heldConnection(() => connect(port, '127.0.0.1'), 'connect', deadlineMs, drive);
 
-/** Writes `piece` every `everyMs` until the socket closes. */
-function trickle(socket: Socket, first: string, piece: string, everyMs: number): void {
-  socket.write(first);
-  const timer = setInterval(() => {
-    if (socket.writable) socket.write(piece);
-  }, everyMs);
-  socket.on('close', () => clearInterval(timer));
-}
-
-const statusLine = (closed: Closed) => closed.received.split('\r\n')[0];
+const statusLine = (closed: ClosedConnection) => closed.received.split('\r\n')[0];
 
 describe('connections to a listening gateway', () => {
   let gateway: RunningGateway;

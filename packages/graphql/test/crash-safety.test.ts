@@ -5,16 +5,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { decodeAccessToken } from '@acs-identity/core';
 import { type EmulatorLogEntry, type RunningEmulator, startEmulator } from '@acs-identity/emulator';
-import { type NodeChild, spawnNodeScript } from '@acs-identity/testing';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminKey, dropSchema, testDatabaseUrl, uniqueSchema } from './helpers.js';
+import { type GatewayProcess, spawnGateway } from './support-processes.js';
 import { accessKeyOf, codeOf, findSecrets, http, verifyToken } from './support-reliability.js';
 
-const MAIN_JS = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const databaseUrl = testDatabaseUrl();
 const key = adminKey();
 let emulator: RunningEmulator;
@@ -41,37 +39,20 @@ afterAll(async () => {
   console.info(`crash-safety (gateway): ${kills} SIGKILLs, ${requests} requests`);
 });
 
-interface GatewayChild extends NodeChild<string> {
-  url: string;
-}
+type GatewayChild = GatewayProcess;
 
-/** Starts the built gateway as a child process; resolves once it listens. */
-async function spawnGateway(env: Record<string, string>): Promise<GatewayChild> {
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([name]) =>
-        !name.startsWith('GATEWAY_') && !name.startsWith('AZURE_') && !name.startsWith('ACS_IDENTITY_'),
-    ),
-  );
-  const gateway = await spawnNodeScript(MAIN_JS, ['--dev'], {
-    name: 'gateway',
-    env: {
-      ...clean,
-      NODE_ENV: 'test',
-      GATEWAY_PORT: '0',
+/** Starts the built gateway as a child process on the emulator; resolves once it listens. */
+function spawnOnEmulator(env: Record<string, string>): Promise<GatewayChild> {
+  return spawnGateway(
+    {
       GATEWAY_ADMIN_KEYS: key,
       GATEWAY_RATE_LIMIT_PER_MINUTE: '0',
       AZURE_COMMUNICATION_CONNECTION_STRING: emulator.info.connectionString,
       ACS_IDENTITY_CA_CERT_FILE: emulator.info.caCertFile ?? '',
       ...env,
     },
-    ready: (out) => {
-      const line = out.split('\n').find((l) => l.includes('"gateway listening"'));
-      return line === undefined ? undefined : (JSON.parse(line) as { url: string }).url;
-    },
-    onExit: (out) => outputs.push(out),
-  });
-  return { ...gateway, url: gateway.ready };
+    (out) => outputs.push(out),
+  );
 }
 
 async function graphql(gw: GatewayChild, query: string, variables: Record<string, unknown>, auth: string) {
@@ -266,9 +247,9 @@ async function crashTwiceAndCheck(env: Record<string, string>) {
     revokeInFlight: new Set(),
   };
   const prefix = `u${Date.now().toString(36)}`;
-  await loadThenKill(await spawnGateway(env), ledger, `${prefix}a`, 25);
-  await loadThenKill(await spawnGateway(env), ledger, `${prefix}b`, 50);
-  const gw = await spawnGateway(env);
+  await loadThenKill(await spawnOnEmulator(env), ledger, `${prefix}a`, 25);
+  await loadThenKill(await spawnOnEmulator(env), ledger, `${prefix}b`, 50);
+  const gw = await spawnOnEmulator(env);
   try {
     await expectLedgerHolds(gw, ledger);
   } finally {

@@ -1,7 +1,16 @@
 // The files the gateway writes that hold a key or an identity map (the SQLite mapping store with its -wal and -shm, the
 // development signing key) are readable by their owner only, and so is their folder, even when another process made
 // the folder first with the usual 0755.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from '@acs-identity/emulator';
@@ -104,5 +113,30 @@ describe('files the gateway writes', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('refuses a symbolic link in place of the mapping store, and leaves its target alone', async () => {
+    const dataDir = openFolder('linked-store');
+    const target = join(root, 'elsewhere.db');
+    writeFileSync(target, 'not yours', { mode: 0o644 });
+    chmodSync(target, 0o644);
+    symlinkSync(target, join(dataDir, 'gateway.db'));
+    const refused = await createGateway({
+      env: {},
+      dataDir,
+      adminKeys: ['Xq3rT9vLk2mP8sWz5nB7yC4hJ6gF1dA0eR-uI_oK'],
+      connectionString: emulator.info.connectionString,
+      caCertFile: emulator.info.caCertFile ?? '',
+      logSink: () => {},
+    }).then(
+      () => undefined,
+      (e: unknown) => e as { code?: string; field?: string; message?: string },
+    );
+    expect(refused?.code).toBe('INVALID_OPTIONS');
+    expect(refused?.message).toContain('is a symbolic link');
+    expect({ mode: modeOf(target), text: readFileSync(target, 'utf8') }).toEqual({
+      mode: '644',
+      text: 'not yours',
+    });
   });
 });

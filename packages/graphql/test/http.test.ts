@@ -5,6 +5,7 @@ import { AcsIdentityError } from '@acs-identity/core';
 import { createIdentityClient } from '@acs-identity/core/node';
 import { type EmulatorLogEntry, type RunningEmulator, startEmulator } from '@acs-identity/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unavailableOperations } from '../src/identity-backend.js';
 import {
   createGateway,
   type Gateway,
@@ -139,6 +140,7 @@ describe('the back end', () => {
 
   it('masks unexpected errors', async () => {
     const failing: IdentityBackend = {
+      ...unavailableOperations('unused'),
       endpoint: 'https://127.0.0.1:1/',
       createUser: () => Promise.reject(new Error('internal detail: password=hunter2')),
       createUserAndToken: () => Promise.reject(new Error('unused')),
@@ -181,6 +183,7 @@ describe('the back end', () => {
       caCertFile: emulator.info.caCertFile ?? '',
     });
     const deleteFails: IdentityBackend = {
+      ...unavailableOperations('unused'),
       endpoint: real.endpoint,
       createUser: () => real.createUser(),
       createUserAndToken: (scopes, o) => real.createUserAndToken(scopes, o),
@@ -214,6 +217,7 @@ describe('the back end', () => {
     const results: Record<string, unknown> = {};
     for (const code of codes) {
       const backend: IdentityBackend = {
+        ...unavailableOperations('unused'),
         endpoint: 'https://127.0.0.1:1/',
         createUser: () => Promise.reject(new AcsIdentityError(code, `core says ${code}`, { target: 'id' })),
         createUserAndToken: () => Promise.reject(new Error('unused')),

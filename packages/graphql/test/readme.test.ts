@@ -4,6 +4,7 @@ import { buildSchema, printSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { errorsMarkdownTable } from '../src/errors.js';
 import { GATEWAY_OPTIONS, typeDefs } from '../src/index.js';
+import { accessMarkdownTable } from '../src/schema/operations.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -52,6 +53,10 @@ describe('the README', () => {
 
   it('shows the error table generated from GATEWAY_ERRORS', () => {
     expect(between('GATEWAY_ERRORS')).toEqual(cells(errorsMarkdownTable()));
+  });
+
+  it('shows who may call what, generated from ROOT_FIELDS', () => {
+    expect(between('ROOT_FIELDS')).toEqual(cells(accessMarkdownTable()));
   });
 });
 

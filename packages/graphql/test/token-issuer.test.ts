@@ -1,5 +1,6 @@
-// The gateway's hot path, issueToken as one HMAC-signed request, held to the same results as the real Azure SDK client
-// (`@acs-identity/core`'s, over @azure/communication-identity) against the emulator: tokens, lifetimes and every error.
+// The gateway's hot paths, issueToken and the create with a custom id that issues a token, each as one HMAC-signed
+// request, held to the same results as `@acs-identity/core`'s client (over @azure/communication-identity and the Azure
+// core pipeline) against the emulator: identities, tokens, lifetimes and every error.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,6 +137,57 @@ describe('the direct issueToken path', () => {
     ];
     expect(viaDirect.code).toBe('SERVICE_UNAVAILABLE');
     expect(viaDirect.code).toBe(viaSdk.code);
+  });
+
+  it('issues for a custom id as the client does: one identity per custom id, its details and the token', async () => {
+    const { sdk, direct } = both(emulator);
+    const customId = `oidc:contract:${Date.now()}`;
+    const viaDirect = await direct.issueForCustomId(customId, ['chat', 'voip'], { expiresInMinutes: 60 });
+    const viaSdk = await sdk.createUserAndToken(['chat', 'voip'], { customId, expiresInMinutes: 60 });
+    const again = await direct.issueForCustomId(customId, ['voip']);
+    const shape = (t: { rawId: string; customId?: string; token: string; expiresOn: Date }) => ({
+      rawId: t.rawId,
+      customId: t.customId,
+      tokenFor: decodeAccessToken(t.token).rawId,
+      scopes: decodeAccessToken(t.token).scopes,
+      minutes: Math.round((t.expiresOn.getTime() - Date.now()) / 60_000),
+    });
+    expect(shape(viaDirect)).toEqual(shape(viaSdk));
+    expect(shape(viaDirect)).toMatchObject({ customId, tokenFor: viaDirect.rawId, minutes: 60 });
+    expect(shape(again)).toMatchObject({ rawId: viaDirect.rawId, scopes: ['voip'], minutes: 1440 });
+    expect(again.lastTokenIssuedAt?.getTime()).toBeGreaterThanOrEqual(
+      viaSdk.lastTokenIssuedAt?.getTime() ?? 0,
+    );
+    expect((await sdk.getUser(viaDirect.rawId)).lastTokenIssuedAt).toEqual(again.lastTokenIssuedAt);
+  });
+
+  it('fails for a custom id like the client: a wrong key, a scope the service refuses, no service', async () => {
+    const { direct } = both(emulator);
+    const wrongKey = both(
+      emulator,
+      emulator.info.connectionString.replace(
+        /accesskey=[^;]+/,
+        `accesskey=${Buffer.from('x'.repeat(32)).toString('base64')}`,
+      ),
+    );
+    const down = both(
+      emulator,
+      `endpoint=https://127.0.0.1:9/;accesskey=${Buffer.from('k'.repeat(32)).toString('base64')}`,
+    );
+    const customId = `oidc:contract-failures:${Date.now()}`;
+    expect(await failureOf(wrongKey.direct.issueForCustomId(customId, ['chat']))).toEqual(
+      await failureOf(wrongKey.sdk.createUserAndToken(['chat'], { customId })),
+    );
+    // The client refuses a scope it does not know before sending; the service refuses it in its own words.
+    expect(await failureOf(direct.issueForCustomId(customId, ['teleport']))).toMatchObject({
+      code: 'INVALID_INPUT',
+      status: 400,
+    });
+    const [viaSdk, viaDirect] = [
+      await failureOf(down.sdk.createUserAndToken(['chat'], { customId })),
+      await failureOf(down.direct.issueForCustomId(customId, ['chat'])),
+    ];
+    expect([viaDirect.code, viaSdk.code]).toEqual(['SERVICE_UNAVAILABLE', 'SERVICE_UNAVAILABLE']);
   });
 
   it('is taken only where no proxy is configured, or for a loopback endpoint', () => {

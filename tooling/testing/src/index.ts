@@ -1,3 +1,4 @@
+export { type ClosedConnection, heldConnection, trickle } from './connections.js';
 export {
   CHROMIUM_ARGS,
   chromiumLaunchOptions,

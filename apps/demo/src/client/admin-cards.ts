@@ -2,12 +2,14 @@ import { formCard, lifetimeField, resultBox, scopesField, textField, userIdField
 import { askFirst, describeToken, run } from './admin-results.js';
 import type { UserList } from './admin-users.js';
 import { h, uid } from './dom.js';
+import { formatTime } from './format.js';
 import {
   createUser,
   createUserAndToken,
   deleteUser,
   exchangeTeamsToken,
   issueToken,
+  lookUpUser,
   parseIdentifier,
   revokeTokens,
 } from './gateway.js';
@@ -24,22 +26,43 @@ export function createUserCard(ctx: AdminContext): HTMLElement {
   const withToken = h('input', { type: 'checkbox', checked: true });
   const scopes = scopesField('create-scopes');
   const lifetime = lifetimeField();
+  const customId = textField('Custom id (optional: the same one gives the same user)', {
+    placeholder: 'alice@contoso.com',
+  });
   return formCard(
     'Create a user',
     'Create',
-    [h('label', { class: 'check' }, withToken, 'With a token'), scopes.el, lifetime.el],
+    [h('label', { class: 'check' }, withToken, 'With a token'), scopes.el, lifetime.el, customId.el],
     (output) =>
       run(output, 'Create a user', async () => {
         const key = ctx.adminKey();
-        if (!withToken.checked) {
-          const user = await createUser(key);
-          ctx.users.remember(user.rawId);
-          return user;
-        }
-        const created = await createUserAndToken(key, scopes.read(), lifetime.read());
+        const custom = customId.read() || undefined;
+        const created = withToken.checked
+          ? await createUserAndToken(key, scopes.read(), lifetime.read(), custom)
+          : await createUser(key, custom);
         ctx.users.remember(created.rawId);
-        return { rawId: created.rawId, ...(created.token ? { token: describeToken(created.token) } : {}) };
+        return {
+          rawId: created.rawId,
+          ...(created.customId ? { customId: created.customId } : {}),
+          ...(created.token ? { token: describeToken(created.token) } : {}),
+        };
       }),
+  );
+}
+
+/** An identity's details by id (`user(id)`): its custom id and when the service last issued a token for it. */
+export function lookUpCard(ctx: AdminContext): HTMLElement {
+  const user = userIdField();
+  return formCard('Look up a user', 'Look up', [user.el], (output) =>
+    run(output, 'Look up a user', async () => {
+      const found = await lookUpUser(ctx.adminKey(), user.read());
+      const at = found.lastTokenIssuedAt;
+      return {
+        rawId: found.rawId,
+        customId: found.customId ?? 'none',
+        lastTokenIssuedAt: at ? `${at} (${formatTime(new Date(at))} local)` : 'never',
+      };
+    }),
   );
 }
 

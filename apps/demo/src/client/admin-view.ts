@@ -1,5 +1,12 @@
 import { DemoError } from '../errors.js';
-import { createUserCard, issueTokenCard, manageCard, parseCard, teamsCard } from './admin-cards.js';
+import {
+  createUserCard,
+  issueTokenCard,
+  lookUpCard,
+  manageCard,
+  parseCard,
+  teamsCard,
+} from './admin-cards.js';
 import { createUserList } from './admin-users.js';
 import type { DemoConfig } from './api.js';
 import { h, replaceChildren, uid } from './dom.js';
@@ -75,6 +82,7 @@ export function mountAdminView(main: HTMLElement, config: DemoConfig): void {
     keyCard(config, keyInput, users.el),
     createUserCard(ctx),
     issueTokenCard(ctx),
+    lookUpCard(ctx),
     manageCard(ctx),
     parseCard(ctx),
     teamsCard(ctx),

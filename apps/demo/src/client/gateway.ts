@@ -6,8 +6,18 @@ const ACCESS_TOKEN = 'token expiresOn scopes serverTime';
 
 export interface CreatedUser {
   rawId: string;
+  customId?: string | null;
   token?: AccessToken;
 }
+
+/** An identity as the gateway tells it: its custom id and when a token was last issued for it (null when none). */
+export interface IdentityDetails {
+  rawId: string;
+  customId: string | null;
+  lastTokenIssuedAt: string | null;
+}
+
+const IDENTITY_DETAILS = 'rawId customId lastTokenIssuedAt';
 
 /** A parsed raw id; fields that do not apply to the kind are left out. */
 export type IdentifierInfo = { kind: string; rawId: string } & Record<string, unknown>;
@@ -36,31 +46,55 @@ export async function revokeMyTokens(bearer: string): Promise<boolean> {
   return data.revokeMyTokens;
 }
 
-export async function createUser(adminKey: string): Promise<CreatedUser> {
-  const data = await graphql<{ createUser: { rawId: string } }>(
-    'mutation CreateUser { createUser { rawId } }',
+/** The signed-in user's own identity (`me`), or null while they have none. */
+export async function myIdentity(bearer: string): Promise<IdentityDetails | null> {
+  const data = await graphql<{ me: { identity: IdentityDetails | null } }>(
+    `query MyIdentity { me { identity { ${IDENTITY_DETAILS} } } }`,
     {},
+    bearer,
+  );
+  return data.me.identity;
+}
+
+/** An identity by id (administrators): its custom id and last issue time. */
+export async function lookUpUser(adminKey: string, id: string): Promise<IdentityDetails> {
+  const data = await graphql<{ user: IdentityDetails }>(
+    `query User($id: ID!) { user(id: $id) { ${IDENTITY_DETAILS} } }`,
+    { id },
     adminKey,
   );
-  return { rawId: data.createUser.rawId };
+  return data.user;
+}
+
+export async function createUser(adminKey: string, customId: string | undefined): Promise<CreatedUser> {
+  const data = await graphql<{ createUser: { rawId: string; customId: string | null } }>(
+    'mutation CreateUser($customId: String) { createUser(customId: $customId) { rawId customId } }',
+    { customId },
+    adminKey,
+  );
+  return data.createUser;
 }
 
 export async function createUserAndToken(
   adminKey: string,
   scopes: string[],
   expiresInMinutes: number | undefined,
+  customId: string | undefined,
 ): Promise<CreatedUser> {
-  const data = await graphql<{ createUserAndToken: { user: { rawId: string }; accessToken: AccessToken } }>(
-    `mutation CreateUserAndToken($scopes: [TokenScope!]!, $expiresInMinutes: Int) {
-      createUserAndToken(scopes: $scopes, expiresInMinutes: $expiresInMinutes) {
-        user { rawId }
+  const data = await graphql<{
+    createUserAndToken: { user: { rawId: string; customId: string | null }; accessToken: AccessToken };
+  }>(
+    `mutation CreateUserAndToken($scopes: [TokenScope!]!, $expiresInMinutes: Int, $customId: String) {
+      createUserAndToken(scopes: $scopes, expiresInMinutes: $expiresInMinutes, customId: $customId) {
+        user { rawId customId }
         accessToken { ${ACCESS_TOKEN} }
       }
     }`,
-    { scopes, expiresInMinutes },
+    { scopes, expiresInMinutes, customId },
     adminKey,
   );
-  return { rawId: data.createUserAndToken.user.rawId, token: data.createUserAndToken.accessToken };
+  const { user, accessToken } = data.createUserAndToken;
+  return { ...user, token: accessToken };
 }
 
 export async function issueToken(

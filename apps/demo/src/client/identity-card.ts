@@ -1,13 +1,45 @@
 import type { DecodedAccessToken } from '@acs-identity/core';
 import { h, replaceChildren } from './dom.js';
+import { formatTime } from './format.js';
+import type { IdentityDetails } from './gateway.js';
 
-/** "You": who is signed in and the ACS identity the gateway maps them to. */
+/** What the card knows of the identity beyond the token: read from the gateway (`me`), or why it could not be. */
+export type IdentityFacts =
+  | { state: 'loading' }
+  | { state: 'read'; details: IdentityDetails | null }
+  | { state: 'failed'; message: string };
+
+/** The custom id, or what stands in its place. */
+function customIdCell(facts: IdentityFacts): HTMLElement | string {
+  if (facts.state === 'loading') return '…';
+  if (facts.state === 'failed') return h('span', { title: facts.message }, 'could not be read');
+  const customId = facts.details?.customId;
+  return customId ? h('code', {}, customId) : 'none (the gateway’s store maps you)';
+}
+
+/** When the service last issued a token for the identity, on this tab's clock (corrected by `skew`). */
+function lastIssuedCell(facts: IdentityFacts, skew: number): HTMLElement | string {
+  if (facts.state === 'loading') return '…';
+  if (facts.state === 'failed') return h('span', { title: facts.message }, 'could not be read');
+  const at = facts.details?.lastTokenIssuedAt;
+  if (!at) return '—';
+  const local = new Date(Date.parse(at) + skew);
+  return h('time', { datetime: local.toISOString(), 'data-at': at }, formatTime(local));
+}
+
+/**
+ * "You": who is signed in, the ACS identity the gateway maps them to, its custom id and when the service last issued a
+ * token for it. `skew` is this tab's clock against the gateway's (measured by the refresher).
+ */
 export function renderIdentity(
   card: HTMLElement,
   user: string,
   decoded: DecodedAccessToken | undefined,
+  facts: IdentityFacts,
+  skew: number,
   signOut: () => void,
 ): void {
+  const customId = facts.state === 'read' ? facts.details?.customId : undefined;
   replaceChildren(
     card,
     h('h2', { id: 'identity-title' }, 'You'),
@@ -22,6 +54,10 @@ export function renderIdentity(
         { 'data-testid': 'identity' },
         h('code', {}, decoded?.rawId ?? 'created with your first token'),
       ),
+      h('dt', {}, 'Custom id'),
+      h('dd', { 'data-testid': 'custom-id', 'data-state': facts.state }, customIdCell(facts)),
+      h('dt', {}, 'Last token issued'),
+      h('dd', { 'data-testid': 'last-issued', 'data-state': facts.state }, lastIssuedCell(facts, skew)),
       h('dt', {}, 'Resource'),
       h('dd', {}, h('code', {}, String(decoded?.claims.resourceId ?? '—'))),
     ),
@@ -31,7 +67,9 @@ export function renderIdentity(
       h(
         'p',
         { class: 'muted small' },
-        'The gateway maps your sign-in to one ACS identity and only ever issues tokens for it.',
+        customId
+          ? 'The gateway maps your sign-in to one ACS identity through its custom id, which the ACS service keeps: every gateway instance finds the same one. It only ever issues tokens for it.'
+          : 'The gateway maps your sign-in to one ACS identity and only ever issues tokens for it.',
       ),
       h('button', { type: 'button', onclick: signOut, 'data-testid': 'sign-out' }, 'Sign out'),
     ),

@@ -1,9 +1,9 @@
 import { DemoError } from '../errors.js';
 import { type DemoConfig, devSignIn, verifyToken } from './api.js';
 import { h, replaceChildren } from './dom.js';
-import type { TokenFeed } from './feed.js';
-import { revokeMyTokens } from './gateway.js';
-import { renderIdentity } from './identity-card.js';
+import type { FeedToken, TokenFeed } from './feed.js';
+import { myIdentity, revokeMyTokens } from './gateway.js';
+import { type IdentityFacts, renderIdentity } from './identity-card.js';
 import { createRefresherCard } from './refresher-card.js';
 import { type Revocation, renderRevocation } from './revocation-card.js';
 import { clearSignIn, loadSignIn, onSignInChange, type SignIn, saveSignIn } from './session.js';
@@ -26,6 +26,8 @@ export function mountUserView(main: HTMLElement, deps: UserViewDeps): () => void
   let busy = false;
   /** The token the cards show; null until they show anything. */
   let lastTokenShown: string | undefined | null = null;
+  /** What the gateway said of the identity after the token shown was issued. */
+  let identityFacts: IdentityFacts = { state: 'loading' };
 
   const identityCard = h('section', { class: 'card wide identity', 'aria-labelledby': 'identity-title' });
   const revocationCard = h('section', { class: 'card wide', 'aria-labelledby': 'revocation-title' });
@@ -38,6 +40,7 @@ export function mountUserView(main: HTMLElement, deps: UserViewDeps): () => void
     feed?.dispose();
     feed = undefined;
     lastTokenShown = null;
+    identityFacts = { state: 'loading' };
   }
 
   function signOut(): void {
@@ -120,6 +123,29 @@ export function mountUserView(main: HTMLElement, deps: UserViewDeps): () => void
     update();
   }
 
+  /** The identity card for the token shown: times corrected by the skew the refresher measured. */
+  function showIdentity(user: string, current: FeedToken | undefined): void {
+    const decoded = current && decode(current.token);
+    const skew = current && decoded ? current.expiresOnTimestamp - decoded.expiresOnTimestamp : 0;
+    renderIdentity(identityCard, user, decoded, identityFacts, skew, signOut);
+  }
+
+  /**
+   * Asks the gateway for the identity's custom id and last issue time (`me`) once a new token is shown; a later token
+   * or a sign-out makes the answer stale, and it is dropped.
+   */
+  async function readIdentity(bearer: string, token: string | undefined): Promise<void> {
+    let facts: IdentityFacts;
+    try {
+      facts = { state: 'read', details: await myIdentity(bearer) };
+    } catch (e) {
+      facts = { state: 'failed', message: e instanceof Error ? e.message : String(e) };
+    }
+    if (signIn?.token !== bearer || lastTokenShown !== token) return;
+    identityFacts = facts;
+    showIdentity(signIn.user, feed?.current);
+  }
+
   function update(): void {
     if (signIn === undefined || feed === undefined) return;
     if (feed.signInRejected) {
@@ -135,8 +161,9 @@ export function mountUserView(main: HTMLElement, deps: UserViewDeps): () => void
     const current = feed.current;
     if (current?.token !== lastTokenShown) {
       lastTokenShown = current?.token;
-      renderIdentity(identityCard, signIn.user, current && decode(current.token), signOut);
+      showIdentity(signIn.user, current);
       tokenCard.render(current);
+      if (current !== undefined) void readIdentity(signIn.token, current.token);
     }
     refresherCard.render(feed);
     tick();

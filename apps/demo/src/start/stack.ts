@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { isAcsIdentityError } from '@acs-identity/core';
+import { type ApiVersion, isAcsIdentityError } from '@acs-identity/core';
 import { listen } from '@acs-identity/core/server';
 import type { EmulatorInfo } from '@acs-identity/emulator';
 import { DemoError } from '../errors.js';
@@ -29,6 +29,9 @@ export interface Stack {
 
 /** The settings of one start: the options with the data folder made absolute. */
 export type StackSettings = Omit<StartOptions, 'help' | 'noBuild'>;
+
+/** The api-version the stack's gateway calls the emulator at: the one with custom ids and identity details. */
+export const DEMO_API_VERSION = '2025-03-02-preview' satisfies ApiVersion;
 
 const PORTS = [
   ['emulatorPort', 'emulator'],
@@ -149,6 +152,9 @@ export async function startStack(settings: StackSettings, root: string): Promise
         adminKeys: [stack.adminKey],
         dataDir,
         connectionString: stack.emulator.connectionString,
+        // The emulator serves today's API whole: at its preview version the gateway maps end users through custom ids
+        // (identityMapping auto), so any number of gateways on this emulator would agree.
+        apiVersion: DEMO_API_VERSION,
         ...(stack.emulator.caCertFile ? { caCertFile: stack.emulator.caCertFile } : {}),
         port: settings.gatewayPort,
         host,

@@ -9,12 +9,16 @@ import { useRateLimit } from './use-rate-limit.js';
 const KEYS = ['a'.repeat(40), 'b'.repeat(40)];
 
 /** yoga with authentication and a rate limit of `perMinute` on the clock `now`. */
-function limited(perMinute: number, now: () => number) {
+function limited(perMinute: number, now: () => number, costOf?: (field: string) => number) {
   const metrics = new GatewayMetrics();
   const authenticator = createAuthenticator({ adminKeys: KEYS, now, fetchTimeoutMs: 1000 });
   return yogaWith([
     useAuth({ authenticator, metrics, logger: keptLogs().logger }),
-    useRateLimit({ limiter: new MemoryRateLimiter(perMinute, now), metrics }),
+    useRateLimit({
+      limiter: new MemoryRateLimiter(perMinute, now),
+      metrics,
+      ...(costOf === undefined ? {} : { costOf }),
+    }),
   ]);
 }
 
@@ -60,6 +64,30 @@ describe('useRateLimit', () => {
           'This operation asks for 3 root fields, more than the 2 a minute this gateway allows each caller: send fewer at once.',
           'GRAPHQL_VALIDATION_FAILED',
         ],
+      ],
+    ]);
+  });
+
+  it("charges each root field its cost, and says so when an operation's units could never fit", async () => {
+    let now = 0;
+    const yoga = limited(
+      5,
+      () => now,
+      (field) => (field === 'hello' ? 2 : 1),
+    );
+    const as = (query: string) => post(yoga, query, { headers: { authorization: `Bearer ${KEYS[0]}` } });
+    // 2 + 2 + 1 = 5 units: the whole budget.
+    expect((await as('{ a: hello(name: "a") b: hello(name: "b") whoami }')).status).toBe(200);
+    expect((await as('{ whoami }')).status).toBe(429);
+    now += 12_000;
+    // One unit back: enough for whoami, not for hello.
+    expect((await as('{ hello(name: "a") }')).status).toBe(429);
+    expect((await as('{ whoami }')).status).toBe(200);
+    const never = await as('{ a: hello(name: "a") b: hello(name: "b") c: hello(name: "c") }');
+    expect(never.body.errors?.map((e) => [e.message, e.extensions?.code])).toEqual([
+      [
+        'This operation asks for 6 units (3 root fields), more than the 5 a minute this gateway allows each caller: send fewer at once.',
+        'GRAPHQL_VALIDATION_FAILED',
       ],
     ]);
   });

@@ -1,26 +1,29 @@
 import { SCOPE_DETAILS, TOKEN_LIFETIME, TOKEN_SCOPES, type TokenScope } from '@acs-identity/core';
+import type { JWTPayload } from 'jose';
 import type { Caller, EndUser } from '../authenticate.js';
 import { GatewayError } from '../errors.js';
-import type { MappingStore, UserKey } from '../store.js';
-import type { GatewayContext } from './context.js';
+import type { GatewayContext, UserView } from './context.js';
+import type { IdentityMapping } from './identity-mapping.js';
+import type { RootField, RootFieldName } from './operations.js';
 
 /**
  * Who may do what: administrators everything; end users only their own identity, the configured scopes and lifetimes,
- * and the Teams exchange for their own object id. Every refusal is `FORBIDDEN` (or `UNAUTHENTICATED` without a caller).
+ * and the exchanges of their own Teams or Entra token. Every refusal is `FORBIDDEN` (or `UNAUTHENTICATED` without a
+ * caller).
  */
 export class AuthorizationPolicy {
-  readonly #store: MappingStore;
+  readonly #mapping: IdentityMapping;
   readonly #userScopes: readonly TokenScope[];
   readonly #userMaxExpiresInMinutes: number;
   readonly #teamsUserClaim: string;
 
   constructor(options: {
-    store: MappingStore;
+    mapping: IdentityMapping;
     userScopes: readonly TokenScope[];
     userMaxExpiresInMinutes: number;
     teamsUserClaim: string;
   }) {
-    this.#store = options.store;
+    this.#mapping = options.mapping;
     this.#userScopes = options.userScopes;
     this.#userMaxExpiresInMinutes = options.userMaxExpiresInMinutes;
     this.#teamsUserClaim = options.teamsUserClaim;
@@ -52,14 +55,19 @@ export class AuthorizationPolicy {
     return caller.role === 'admin' ? TOKEN_LIFETIME.maxMinutes : this.#userMaxExpiresInMinutes;
   }
 
-  /** The key of an end user in the mapping store. */
-  userKey(caller: EndUser): UserKey {
-    return { issuer: caller.issuer, subject: caller.subject };
+  /**
+   * The end user's own identity, if they have one (always undefined for administrators). With custom ids every end
+   * user has one: it is found, or made, through their custom id.
+   */
+  async ownIdentity(caller: Caller): Promise<UserView | undefined> {
+    return caller.role === 'user' ? this.#mapping.own(caller) : undefined;
   }
 
-  /** The raw id of the end user's own identity, if they have one (always undefined for administrators). */
-  async ownIdentity(caller: Caller): Promise<string | undefined> {
-    return caller.role === 'user' ? (await this.#store.get(this.userKey(caller)))?.rawId : undefined;
+  /** The access of a root field in the operations table: administrators only, end users only, or anyone signed in. */
+  access(caller: Caller, field: RootFieldName, rule: RootField): void {
+    if (rule.access === 'admin') this.adminOnly(caller, field);
+    else if (rule.access === 'endUser')
+      this.endUserOnly(caller, field, rule.adminAlternative ?? 'the admin fields');
   }
 
   /** Administrators only. */
@@ -86,7 +94,7 @@ export class AuthorizationPolicy {
   /** An end user may name an identity only when it is their own. */
   async forIdentity(caller: Caller, userId: string, action: string): Promise<void> {
     if (caller.role === 'admin') return;
-    if ((await this.ownIdentity(caller)) !== userId) {
+    if (!(await this.#mapping.owns(caller, userId))) {
       throw new GatewayError(
         'FORBIDDEN',
         `End users may ${action} only for their own identity; use the "My" mutations.`,
@@ -127,6 +135,31 @@ export class AuthorizationPolicy {
         'FORBIDDEN',
         `End users may exchange only their own Teams token: userId must equal the "${this.#teamsUserClaim}" claim of your sign-in token.`,
         { field: 'userId' },
+      );
+    }
+  }
+
+  /**
+   * An end user may exchange only their own Entra token: its `oid` must equal their sign-in token's object-id claim
+   * (`GATEWAY_TEAMS_USER_CLAIM`), and its `tid` their sign-in token's `tid` when that has one. The Entra token's claims
+   * are read, not verified: the service verifies the token, and a forged one gets nothing there.
+   */
+  entraExchange(caller: Caller, entraClaims: JWTPayload): void {
+    if (caller.role !== 'user') return;
+    const own = caller.claims[this.#teamsUserClaim];
+    const ownTenant = caller.claims.tid;
+    const sameUser =
+      typeof own === 'string' &&
+      typeof entraClaims.oid === 'string' &&
+      own.toLowerCase() === entraClaims.oid.toLowerCase();
+    const sameTenant =
+      typeof ownTenant !== 'string' ||
+      (typeof entraClaims.tid === 'string' && ownTenant.toLowerCase() === entraClaims.tid.toLowerCase());
+    if (!sameUser || !sameTenant) {
+      throw new GatewayError(
+        'FORBIDDEN',
+        `End users may exchange only their own Entra token: its "oid" (and "tid") must equal the "${this.#teamsUserClaim}" (and "tid") claim of your sign-in token.`,
+        { field: 'entraToken' },
       );
     }
   }

@@ -32,6 +32,16 @@ export const typeDefs = /* GraphQL */ `
     rawId: ID!
     "Same as rawId: the name the ACS SDKs give it (CommunicationUserIdentifier.communicationUserId)."
     communicationUserId: ID!
+    """
+    The custom id it was created with (null when none). Read from the service (api-version 2025-03-02-preview) when
+    the answer that named the identity did not say.
+    """
+    customId: String
+    """
+    When a token was last issued for it: an issue, a create with a token, an Entra token exchange (null before the
+    first). Read from the service (api-version 2025-03-02-preview) when the answer that named the identity did not say.
+    """
+    lastTokenIssuedAt: DateTime
   }
 
   type UserAndToken {
@@ -51,7 +61,10 @@ export const typeDefs = /* GraphQL */ `
     issuer: String
     "The subject (sub claim) of an end user's token (null for administrators)."
     subject: String
-    "The end user's own ACS identity, once issueMyToken created it (always null for administrators)."
+    """
+    The end user's own ACS identity (always null for administrators). Mapped through the store: null until
+    issueMyToken made it. Mapped through custom ids: found, or made, through the user's custom id.
+    """
     identity: CommunicationUser
     "Scopes this caller may ask for."
     allowedScopes: [TokenScope!]!
@@ -104,6 +117,98 @@ export const typeDefs = /* GraphQL */ `
     allowedForEndUsers: Boolean!
   }
 
+  "Which exchange an end user's Entra token is for."
+  enum EntraTokenKind {
+    "Teams Phone extensibility: a Teams Extension token (TeamsExtension.ManageCalls); api-version 2025-06-30."
+    TEAMS_EXTENSION
+    "An Entra ID user of the Communication Services clients application (VoIP, ...); api-version 2025-03-02-preview."
+    ENTRA
+  }
+
+  "An exchanged end-user Entra token: the ACS identity it is for and its ACS token."
+  type ExchangedToken {
+    "A Teams extension user (8:acs:<resource>_<tenant>_<user>) or an Entra user (8:acs:<resource>_wf_<tenant>_<user>)."
+    identity: Identifier!
+    "The ACS token; it expires with the Entra token."
+    accessToken: AccessToken!
+  }
+
+  enum TeamsExtensionPrincipalType {
+    "The server's consent: the Teams resource account whose calls it handles."
+    RESOURCE_ACCOUNT
+    "A user, who may exchange through the applications of clientIds."
+    USER
+    "The spelling of the documentation for a resource account."
+    TEAMS_RESOURCE_ACCOUNT
+  }
+
+  "Who may use Teams Phone extensibility (Teams Extension) on this resource."
+  type TeamsExtensionAssignment {
+    tenantId: ID!
+    "The Entra object id of the user or resource account."
+    objectId: ID!
+    principalType: TeamsExtensionPrincipalType!
+    "The applications (client ids) through which a user may exchange."
+    clientIds: [ID!]
+  }
+
+  input TeamsExtensionAssignmentInput {
+    tenantId: ID!
+    objectId: ID!
+    principalType: TeamsExtensionPrincipalType!
+    clientIds: [ID!]
+  }
+
+  type TeamsExtensionAssignmentResult {
+    assignment: TeamsExtensionAssignment!
+    "True when it did not exist (the service answered 201), false when it was replaced (200)."
+    created: Boolean!
+  }
+
+  enum EntraPrincipalType {
+    USER
+    "Every member of an Entra group (the token's groups claim)."
+    GROUP
+    "Every user of a tenant."
+    TENANT
+  }
+
+  "Who may exchange Entra ID user tokens on this resource (api-version 2025-03-02-preview)."
+  type EntraAssignment {
+    "The Entra object id of the user, group or tenant."
+    objectId: ID!
+    tenantId: ID!
+    principalType: EntraPrincipalType!
+    "The applications (client ids) through which its users may exchange."
+    clientIds: [ID!]!
+  }
+
+  input EntraAssignmentInput {
+    objectId: ID!
+    tenantId: ID!
+    principalType: EntraPrincipalType!
+    clientIds: [ID!]!
+  }
+
+  type EntraAssignmentResult {
+    assignment: EntraAssignment!
+    "True when it did not exist (the service answered 201), false when it was replaced (200)."
+    created: Boolean!
+  }
+
+  """
+  One entry of updateEntraAssignments (a JSON merge patch of the assignments): remove it, or set the fields given
+  (all three for an assignment that does not exist yet).
+  """
+  input EntraAssignmentChange {
+    objectId: ID!
+    "Removes the assignment (give no other field)."
+    remove: Boolean
+    tenantId: ID
+    principalType: EntraPrincipalType
+    clientIds: [ID!]
+  }
+
   type Query {
     "The caller and, for an end user, their ACS identity if any."
     me: Caller!
@@ -113,13 +218,21 @@ export const typeDefs = /* GraphQL */ `
     scopes: [ScopeInfo!]!
     "The gateway's current time."
     serverTime: DateTime!
+    "Administrators: an identity with its custom id and when a token was last issued for it (NOT_FOUND when none)."
+    user(id: ID!): CommunicationUser!
+    "Administrators: the Teams Extension assignment of a user or resource account, or null."
+    teamsExtensionAssignment(tenantId: ID!, objectId: ID!): TeamsExtensionAssignment
+    "Administrators: every Entra ID user assignment of the resource."
+    entraAssignments: [EntraAssignment!]!
+    "Administrators: the Entra ID user assignment of a user, group or tenant, or null."
+    entraAssignment(objectId: ID!): EntraAssignment
   }
 
   type Mutation {
-    "Administrators: creates an identity."
-    createUser: CommunicationUser!
-    "Administrators: creates an identity and a token for it."
-    createUserAndToken(scopes: [TokenScope!]!, expiresInMinutes: Int): UserAndToken!
+    "Administrators: creates an identity; with a customId, the identity of that custom id (made once)."
+    createUser(customId: String): CommunicationUser!
+    "Administrators: creates an identity and a token for it; with a customId, for the identity of that custom id."
+    createUserAndToken(scopes: [TokenScope!]!, expiresInMinutes: Int, customId: String): UserAndToken!
     "Administrators (or an end user for their own identity): issues a token."
     issueToken(userId: ID!, scopes: [TokenScope!]!, expiresInMinutes: Int): AccessToken!
     "Administrators (or an end user for their own identity): revokes every token of an identity."
@@ -128,6 +241,21 @@ export const typeDefs = /* GraphQL */ `
     deleteUser(userId: ID!): Boolean!
     "Exchanges a Teams user's Entra token for an ACS token. End users only for themselves (their oid claim)."
     exchangeTeamsToken(aadToken: String!, appId: String!, userId: String!): AccessToken!
+    """
+    Exchanges an end user's Entra token (Teams Extension or Entra ID user; kind defaults to what its audience says) for
+    an ACS token of that user. End users only their own token (its oid and tid are theirs).
+    """
+    exchangeEntraToken(entraToken: String!, kind: EntraTokenKind): ExchangedToken!
+    "Administrators: creates or replaces a Teams Extension assignment."
+    setTeamsExtensionAssignment(assignment: TeamsExtensionAssignmentInput!): TeamsExtensionAssignmentResult!
+    "Administrators: removes a Teams Extension assignment (true also when there was none)."
+    deleteTeamsExtensionAssignment(tenantId: ID!, objectId: ID!): Boolean!
+    "Administrators: creates or replaces an Entra ID user assignment."
+    setEntraAssignment(assignment: EntraAssignmentInput!): EntraAssignmentResult!
+    "Administrators: changes several Entra ID user assignments at once; answers those created or changed."
+    updateEntraAssignments(changes: [EntraAssignmentChange!]!): [EntraAssignment!]!
+    "Administrators: removes an Entra ID user assignment (true also when there was none)."
+    deleteEntraAssignment(objectId: ID!): Boolean!
     "End users: finds or creates the caller's own ACS identity and issues a token for it."
     issueMyToken(scopes: [TokenScope!]!, expiresInMinutes: Int): AccessToken!
     "End users: revokes every token of the caller's own identity (sign out everywhere)."

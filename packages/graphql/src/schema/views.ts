@@ -1,11 +1,15 @@
 import {
   type CommunicationIdentifierKind,
+  ENTRA_PRINCIPAL_TYPES,
   SCOPE_DETAILS,
+  TEAMS_EXTENSION_PRINCIPAL_TYPES,
   TOKEN_SCOPES,
   type TokenScope,
 } from '@acs-identity/core';
+import type { EntraTokenExchangeKind, UserDetails } from '@acs-identity/core/node';
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import type { Caller } from '../authenticate.js';
+import type { FieldGuard, GatewayContext, UserView } from './context.js';
 import type { AuthorizationPolicy } from './policy.js';
 
 /** How the schema shows values: the DateTime scalar, the TokenScope enum, and the shapes of its object types. */
@@ -34,6 +38,26 @@ export const DateTime = new GraphQLScalarType<Date, string>({
 export const TokenScopeEnum = Object.fromEntries(
   TOKEN_SCOPES.map((scope) => [SCOPE_DETAILS[scope].enumName, scope]),
 );
+
+/** `teamsResourceAccount` in the API is `TEAMS_RESOURCE_ACCOUNT` in GraphQL. */
+function enumName(value: string): string {
+  return value.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
+/** An enum of the schema over one of core's lists: GraphQL names inside, the API's spelling outside. */
+function enumOver(values: readonly string[]): Record<string, string> {
+  return Object.fromEntries(values.map((value) => [enumName(value), value]));
+}
+
+/** The TeamsExtensionPrincipalType enum: `RESOURCE_ACCOUNT` in GraphQL is `resourceAccount` inside. */
+export const TeamsExtensionPrincipalTypeEnum = enumOver(TEAMS_EXTENSION_PRINCIPAL_TYPES);
+/** The EntraPrincipalType enum: `GROUP` in GraphQL is `group` inside. */
+export const EntraPrincipalTypeEnum = enumOver(ENTRA_PRINCIPAL_TYPES);
+/** The EntraTokenKind enum: which exchange an end user's Entra token is for. */
+export const EntraTokenKindEnum = {
+  TEAMS_EXTENSION: 'teamsExtension',
+  ENTRA: 'entra',
+} as const satisfies Record<string, EntraTokenExchangeKind>;
 
 /** An AccessToken as the schema shows it. */
 export interface AccessTokenView {
@@ -114,22 +138,36 @@ export function scopeViews(policy: AuthorizationPolicy) {
   }));
 }
 
-/** The fields of the Caller and CommunicationUser types. */
-export function typeResolvers(policy: AuthorizationPolicy) {
+/** Reads the details of an identity that a field asks for (once per identity and request). */
+export type DetailsReader = (user: UserView, ctx: GatewayContext) => Promise<UserDetails>;
+
+/** The fields of the Caller and CommunicationUser types, and the enums. */
+export function typeResolvers(policy: AuthorizationPolicy, details: DetailsReader, fieldGuard: FieldGuard) {
   return {
     DateTime,
     TokenScope: TokenScopeEnum,
+    TeamsExtensionPrincipalType: TeamsExtensionPrincipalTypeEnum,
+    EntraPrincipalType: EntraPrincipalTypeEnum,
+    EntraTokenKind: EntraTokenKindEnum,
     CommunicationUser: {
-      communicationUserId: (user: { rawId: string }) => user.rawId,
+      communicationUserId: (user: UserView) => user.rawId,
+      customId: fieldGuard(
+        'CommunicationUser.customId',
+        async (user: UserView, ctx) => (await details(user, ctx)).customId ?? null,
+      ),
+      lastTokenIssuedAt: fieldGuard(
+        'CommunicationUser.lastTokenIssuedAt',
+        async (user: UserView, ctx) => (await details(user, ctx)).lastTokenIssuedAt ?? null,
+      ),
     },
     Caller: {
       role: (caller: Caller) => (caller.role === 'admin' ? 'ADMIN' : 'END_USER'),
       issuer: (caller: Caller) => (caller.role === 'user' ? caller.issuer : null),
       subject: (caller: Caller) => (caller.role === 'user' ? caller.subject : null),
-      identity: async (caller: Caller) => {
-        const rawId = await policy.ownIdentity(caller);
-        return rawId === undefined ? null : { rawId };
-      },
+      identity: fieldGuard(
+        'Caller.identity',
+        async (caller: Caller) => (await policy.ownIdentity(caller)) ?? null,
+      ),
       allowedScopes: (caller: Caller) => policy.allowedScopes(caller),
       maxExpiresInMinutes: (caller: Caller) => policy.maxExpiresInMinutes(caller),
     },
