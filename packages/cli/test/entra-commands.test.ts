@@ -137,9 +137,12 @@ describe('resource identity assign | remove | show against the local emulator (a
   const where = ['-n', 'acs', '-g', 'rg'];
 
   it('assigns the system identity, adds and removes user-assigned ones, and shows the result', async () => {
-    const shown = await cli(['resource', 'identity', 'show', ...where]);
-    expect(shown.code).toBe(0);
-    expect(json(shown)).toEqual({ type: 'None' });
+    // A fresh emulator has no resource yet: show answers ARM's 404 for the name (a typo too), no made-up identity.
+    const before = await cli(['resource', 'identity', 'show', ...where]);
+    expect(before.code).toBe(3);
+    expect(before.stdout).toBe('');
+    expect(before.stderr).toContain("communicationServices/acs' under resource group 'rg' was not found");
+    expect(before.stderr).not.toMatch(/\n\s+at /);
     const system = json(await cli(['resource', 'identity', 'assign', ...where, '--system-assigned']));
     expect(system).toMatchObject({ type: 'SystemAssigned', principalId: expect.any(String) });
     const both = json(
@@ -157,6 +160,9 @@ describe('resource identity assign | remove | show against the local emulator (a
     const none = json(await cli(['resource', 'identity', 'remove', ...where, '--user-assigned']));
     expect(none).toEqual({ type: 'None' });
     expect(json(await cli(['resource', 'identity', 'show', ...where]))).toEqual({ type: 'None' });
+    const typo = await cli(['resource', 'identity', 'show', '-n', 'acz', '-g', 'rg']);
+    expect(typo.code).toBe(3);
+    expect(typo.stderr).toContain("communicationServices/acz' under resource group 'rg' was not found");
   });
 
   it('needs a flag to assign, and reports a malformed identity id as INVALID_INPUT', async () => {

@@ -41,9 +41,11 @@ function armClient(
 describe('resource managed identities through @azure/arm-communication', () => {
   it('creates the resource with a system-assigned identity, adds and removes a user-assigned one, then none', async () => {
     const client = armClient();
-    const initial = await client.communicationServices.get(group, name);
-    expect(initial.identity).toEqual({ type: 'None' });
-    expect(initial.immutableResourceId).toBe(t.info.resourceId);
+    // Nothing exists before the first PUT or PATCH: a GET at any address is a 404, as ARM's for a missing resource.
+    await expect(client.communicationServices.get(group, name)).rejects.toMatchObject({
+      statusCode: 404,
+      code: 'ResourceNotFound',
+    });
 
     const created = await client.communicationServices.beginCreateOrUpdateAndWait(group, name, {
       location: 'global',
@@ -51,6 +53,7 @@ describe('resource managed identities through @azure/arm-communication', () => {
       identity: { type: 'SystemAssigned' },
     });
     expect(created.provisioningState).toBe('Succeeded');
+    expect(created.immutableResourceId).toBe(t.info.resourceId);
     expect(created.identity).toEqual({
       type: 'SystemAssigned',
       principalId: expect.stringMatching(GUID),

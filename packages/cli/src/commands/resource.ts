@@ -109,8 +109,19 @@ function typeOf(system: boolean, users: number): ManagedServiceIdentity['type'] 
   return users > 0 ? 'UserAssigned' : 'None';
 }
 
-async function current(client: CommunicationServiceManagementClient, args: ResourceArgs) {
-  const resource = await client.communicationServices.get(args['resource-group'], args.name);
+/** The resource's identities now; with `absentIsEmpty`, a resource not found has none (the update then decides). */
+async function current(
+  client: CommunicationServiceManagementClient,
+  args: ResourceArgs,
+  absentIsEmpty = false,
+) {
+  const resource = await client.communicationServices
+    .get(args['resource-group'], args.name)
+    .catch((error: unknown) => {
+      if (absentIsEmpty && (error as { statusCode?: unknown }).statusCode === 404)
+        return { identity: undefined };
+      throw error;
+    });
   const identity = resource.identity;
   return {
     system: identity?.type?.startsWith('SystemAssigned') ?? false,
@@ -129,7 +140,8 @@ export const resourceIdentityAssign: CommandHandler<typeof RESOURCE_IDENTITY_ASS
   }
   const client = await armClient(args, context);
   try {
-    const now = await current(client, args);
+    // The local emulator creates its resource on the first assign; Azure answers the update with the 404.
+    const now = await current(client, args, true);
     const users = [
       ...now.users,
       ...add.filter((id) => !now.users.some((u) => u.toLowerCase() === id.toLowerCase())),

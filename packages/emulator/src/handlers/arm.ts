@@ -2,9 +2,9 @@
  * `GET | PUT | PATCH /subscriptions/{s}/resourceGroups/{g}/providers/Microsoft.Communication/communicationServices/{n}`
  * as `@azure/arm-communication` calls them: the emulated resource with its managed identities (kept in the store).
  *
- * The emulator serves one resource. Until a PUT or PATCH names it, it answers at any address (so a first
- * `identity assign` can read it); the first PUT or PATCH gives it its address, and from then on any other address
- * answers 404 `ResourceNotFound` (GET, PATCH) or 409 `Conflict` (PUT: a second resource cannot be created).
+ * The emulator serves one resource, which does not exist until a PUT, or the first PATCH, creates it at the address
+ * it names (a GET before that answers 404 `ResourceNotFound`, like any address that is not the resource's); from then
+ * on any other address answers 404 (GET, PATCH) or 409 `Conflict` (PUT: a second resource cannot be created).
  */
 import type { Handler, ServiceContext, ServiceRequest } from '../context.js';
 import { serviceErrors } from '../service-errors.js';
@@ -105,11 +105,15 @@ async function save(ctx: ServiceContext, request: ServiceRequest, next: ArmState
   return { status: 200, body: resourceJson(ctx, request, stored) };
 }
 
-/** `GET`: the resource. */
-export const getArmResource: Handler = async (ctx, request) => ({
-  status: 200,
-  body: resourceJson(ctx, request, await stateAt(ctx, request)),
-});
+/** `GET`: the resource; 404 before a PUT or PATCH created it. */
+export const getArmResource: Handler = async (ctx, request) => {
+  const state = await stateAt(ctx, request);
+  if (state.address === undefined) {
+    const { resourceGroup, name } = addressOf(request);
+    throw serviceErrors.armResourceNotFound(resourceGroup, name);
+  }
+  return { status: 200, body: resourceJson(ctx, request, state) };
+};
 
 /** `PUT` (create or replace): `location` required; the identity is replaced (`None` when absent). */
 export const putArmResource: Handler = async (ctx, request) => {
@@ -134,7 +138,10 @@ export const putArmResource: Handler = async (ctx, request) => {
   return save(ctx, request, next);
 };
 
-/** `PATCH` (update): merges the identity's user-assigned set and replaces the tags given. */
+/**
+ * `PATCH` (update): merges the identity's user-assigned set and replaces the tags given. The first one creates the
+ * resource (ARM would answer 404), so `resource identity assign` works on a fresh emulator.
+ */
 export const patchArmResource: Handler = async (ctx, request) => {
   const current = await stateAt(ctx, request);
   const { input } = request;
