@@ -129,6 +129,26 @@ function conformance(name: string, backing: () => Promise<Backing>): void {
       expect(first.createdAtMs).toBe(2000);
     });
 
+    it('keeps the latest of many token times, for another connection too and through a close', async () => {
+      await store.createIdentity('8:acs:r_tt', 1000);
+      const times = Array.from(
+        { length: 200 },
+        (_, i) => `2025-02-10T21:40:00.${String(i).padStart(7, '0')}+00:00`,
+      );
+      await Promise.all(times.map((at) => store.recordTokenIssued('8:acs:r_tt', at)));
+      const latest = times.at(-1);
+      // Read by the connection that wrote them (SQLite: this read writes the gathered times), then by another one.
+      expect((await store.getIdentityDetails('8:acs:r_tt'))?.lastTokenIssuedAt).toBe(latest);
+      const other = await b.open();
+      expect((await other.getIdentityDetails('8:acs:r_tt'))?.lastTokenIssuedAt).toBe(latest);
+      // Written by another connection and not read there: its close writes it.
+      await other.recordTokenIssued('8:acs:r_tt', '2025-02-10T21:41:00.0000001+00:00');
+      await other.close();
+      expect((await store.getIdentityDetails('8:acs:r_tt'))?.lastTokenIssuedAt).toBe(
+        '2025-02-10T21:41:00.0000001+00:00',
+      );
+    });
+
     it('keeps Teams Extension assignments per tenant and object: created, replaced, deleted', async () => {
       const a = { tenantId: 't1', objectId: 'o1', principalType: 'user', clientIds: ['c1'], createdAtMs: 10 };
       expect(await store.putTeamsExtensionAssignment(a)).toBe('created');
