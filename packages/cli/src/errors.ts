@@ -73,7 +73,15 @@ export const ERROR_TABLE = {
         'The user needs an Entra assignment (of the user, a group of it or its tenant) listing the application the token was issued to: `acs-identity entra assignment set --object-id <oid> --tenant <tid> --client-ids <appid>`.',
     },
   },
-  NOT_FOUND: { exitCode: 3, hint: 'Check the id and the endpoint.', gone: true },
+  NOT_FOUND: {
+    exitCode: 3,
+    hint: 'Check the id and the endpoint.',
+    hints: {
+      'arm-resource':
+        'Check --name and --resource-group. A local emulator has no resource until the first `acs-identity resource identity assign` creates it at the name and group given.',
+    },
+    gone: true,
+  },
   IDENTITY_NOT_OWNED: {
     exitCode: 3,
     hint: 'The user does not exist in this resource: it was deleted or belongs to another resource.',

@@ -14,6 +14,7 @@ const cli = (args: readonly string[], env?: Record<string, string>) =>
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'acs-cli-entra-'));
   emulator = await startEmulator({
+    port: 0,
     dataDir: join(workDir, '.acs-identity'),
     logger: false,
     rateLimits: false,
@@ -142,6 +143,9 @@ describe('resource identity assign | remove | show against the local emulator (a
     expect(before.code).toBe(3);
     expect(before.stdout).toBe('');
     expect(before.stderr).toContain("communicationServices/acs' under resource group 'rg' was not found");
+    expect(before.stderr).toContain(
+      'A local emulator has no resource until the first `acs-identity resource identity assign`',
+    );
     expect(before.stderr).not.toMatch(/\n\s+at /);
     const system = json(await cli(['resource', 'identity', 'assign', ...where, '--system-assigned']));
     expect(system).toMatchObject({ type: 'SystemAssigned', principalId: expect.any(String) });

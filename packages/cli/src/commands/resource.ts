@@ -5,7 +5,7 @@ import type { CommunicationServiceManagementClient, ManagedServiceIdentity } fro
 import type { TokenCredential } from '@azure/core-auth';
 import type { CommandContext } from '../context.js';
 import { localDataDir, localInfoFile } from '../data-dir.js';
-import { CliError } from '../errors.js';
+import { CliError, toCliError } from '../errors.js';
 import type { CommandArgs, CommandHandler } from '../handler.js';
 import type { JsonValue } from '../json.js';
 import type {
@@ -109,6 +109,23 @@ function typeOf(system: boolean, users: number): ManagedServiceIdentity['type'] 
   return users > 0 ? 'UserAssigned' : 'None';
 }
 
+/** Re-throws an ARM failure; a 404 is about the resource named (its hint says how a local one comes to exist). */
+function rethrowArm(error: unknown): never {
+  let converted: CliError;
+  try {
+    rethrow(error);
+  } catch (e) {
+    converted = toCliError(e);
+  }
+  if (converted.code !== 'NOT_FOUND') throw converted;
+  throw new CliError('NOT_FOUND', converted.message, {
+    cause: error,
+    about: 'arm-resource',
+    ...(converted.status === undefined ? {} : { status: converted.status }),
+    ...(converted.serviceCode === undefined ? {} : { serviceCode: converted.serviceCode }),
+  });
+}
+
 /** The resource's identities now; with `absentIsEmpty`, a resource not found has none (the update then decides). */
 async function current(
   client: CommunicationServiceManagementClient,
@@ -154,7 +171,7 @@ export const resourceIdentityAssign: CommandHandler<typeof RESOURCE_IDENTITY_ASS
     });
     return identityJson(updated.identity);
   } catch (error) {
-    return rethrow(error);
+    return rethrowArm(error);
   }
 };
 
@@ -192,7 +209,7 @@ export const resourceIdentityRemove: CommandHandler<typeof RESOURCE_IDENTITY_REM
     });
     return identityJson(updated.identity);
   } catch (error) {
-    return rethrow(error);
+    return rethrowArm(error);
   }
 };
 
@@ -203,6 +220,6 @@ export const resourceIdentityShow: CommandHandler<typeof RESOURCE_IDENTITY_SHOW>
     const resource = await client.communicationServices.get(args['resource-group'], args.name);
     return identityJson(resource.identity);
   } catch (error) {
-    return rethrow(error);
+    return rethrowArm(error);
   }
 };
