@@ -11,9 +11,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startOidcIssuer } from '@acs-identity/testing';
 import autocannon from 'autocannon';
 import { figure, isBuilt, median, notMeasured } from '../lib.mjs';
-import { startBenchIssuer } from '../support/oidc-issuer.mjs';
 import {
   cpuSeconds,
   startBenchEmulator,
@@ -141,11 +141,15 @@ export async function run({ smoke }) {
   const adminKey = randomBytes(32).toString('base64url');
   const dataDir = mkdtempSync(join(tmpdir(), 'acs-bench-speed-'));
   const emulator = await startBenchEmulator();
-  const issuer = await startBenchIssuer();
+  const issuer = await startOidcIssuer({ audience: 'bench-app', kid: 'bench-1' });
   const servers = [];
   try {
     const userId = await createBenchUser(emulator.info);
-    const jwt = await issuer.sign('bench-user');
+    // Valid for an hour: longer than every load of this figure.
+    const jwt = await issuer.sign(
+      { sub: 'bench-user', oid: '00000000-0000-4000-8000-000000000001' },
+      { expiresIn: 3600 },
+    );
     // Map the end user once, so every issueMyToken below looks the identity up.
     const mapper = await startProtectedGateway(emulator, adminKey, issuer, 'gateway-mapper', dataDir);
     const { url, ...init } = requests.mine(mapper, jwt);

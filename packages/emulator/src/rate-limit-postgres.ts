@@ -9,6 +9,7 @@
  * windows are deleted every minute. When the database cannot be reached the request fails as any other store access
  * does (503 `ServiceUnavailable`): the limits are never silently per-process.
  */
+import { withAdvisoryLock } from '@acs-identity/core/server';
 import pg from 'pg';
 import { EmulatorError } from './errors.js';
 import {
@@ -19,7 +20,7 @@ import {
   refusal,
   windowStart,
 } from './rate-limit.js';
-import { redactDatabaseUrl } from './store-postgres.js';
+import { redactDatabaseUrl, schemaLockKey } from './store-postgres.js';
 
 /** How often an instance deletes windows that have passed. */
 const PRUNE_EVERY_MS = 60_000;
@@ -52,21 +53,12 @@ export async function createPostgresRateLimiter(
   pool.on('error', () => {}); // idle-client errors surface on the next query instead of crashing the process
   const table = `${schema}.rate_windows`;
   try {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`acs-emulator:${schema}`]);
+    await withAdvisoryLock(pool, schemaLockKey(schema), async (client) => {
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
       await client.query(
         `CREATE UNLOGGED TABLE IF NOT EXISTS ${table} (resource_id TEXT NOT NULL, operation TEXT NOT NULL, window_start BIGINT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (resource_id, operation, window_start))`,
       );
-      await client.query('COMMIT');
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw e;
-    } finally {
-      client.release();
-    }
+    });
   } catch (e) {
     await pool.end().catch(() => {});
     throw new EmulatorError(

@@ -1,3 +1,4 @@
+import { withAdvisoryLock, withTransaction } from '@acs-identity/core/server';
 import pg from 'pg';
 import { EmulatorError } from './errors.js';
 import type { AccessKeyName } from './hmac.js';
@@ -49,6 +50,14 @@ function storageError(action: string, e: unknown): EmulatorError {
   );
 }
 
+/**
+ * The advisory lock key under which the schema's tables are created and the resource is first stored (the rate
+ * limiter takes it too), so concurrent first starts agree.
+ */
+export function schemaLockKey(schema: string): string {
+  return `acs-emulator:${schema}`;
+}
+
 /** Redacts the password of a database URL for messages. */
 export function redactDatabaseUrl(url: string): string {
   return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
@@ -79,8 +88,7 @@ class PostgresStore implements Store {
     pool.on('error', () => {}); // idle-client errors surface on the next query instead of crashing the process
     const store = new PostgresStore(pool, schema);
     try {
-      await store.#transaction(async (c) => {
-        await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`acs-emulator:${schema}`]);
+      await withAdvisoryLock(pool, schemaLockKey(schema), async (c) => {
         await c.query(schemaSql(schema));
       });
     } catch (e) {
@@ -92,21 +100,6 @@ class PostgresStore implements Store {
       );
     }
     return store;
-  }
-
-  async #transaction<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw e;
-    } finally {
-      client.release();
-    }
   }
 
   async #query<R extends pg.QueryResultRow>(
@@ -130,8 +123,7 @@ class PostgresStore implements Store {
     if (Number(existing[0]?.n) === 3) return;
     const data = await seed();
     try {
-      await this.#transaction(async (c) => {
-        await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`acs-emulator:${s}`]);
+      await withAdvisoryLock(this.#pool, schemaLockKey(s), async (c: pg.PoolClient) => {
         const putMeta = `INSERT INTO ${s}.emulator_meta (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING`;
         await c.query(putMeta, ['resource_id', data.resource.resourceId]);
         await c.query(putMeta, ['resource_location', data.resource.resourceLocation]);
@@ -204,7 +196,7 @@ class PostgresStore implements Store {
   ): Promise<AccessKeyRecord> {
     const s = this.#s;
     try {
-      return await this.#transaction(async (c) => {
+      return await withTransaction(this.#pool, async (c: pg.PoolClient) => {
         const current = (await c.query(`SELECT * FROM ${s}.access_keys WHERE name = $1 FOR UPDATE`, [name]))
           .rows[0] as AccessKeyRow | undefined;
         if (!current) throw new EmulatorError('STORAGE_FAILED', `Access key ${name} does not exist.`);
@@ -274,11 +266,9 @@ class PostgresStore implements Store {
   ): Promise<{ identity: IdentityRecord; created: boolean }> {
     const s = this.#s;
     try {
-      return await this.#transaction(async (c) => {
-        // Concurrent creators of one custom id queue on its row: the first inserts, the others read its identity.
-        await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
-          `acs-emulator:${s}:custom-id:${customId}`,
-        ]);
+      // Concurrent creators of one custom id queue on its lock: the first inserts, the others read its identity.
+      const lockKey = `${schemaLockKey(s)}:custom-id:${customId}`;
+      return await withAdvisoryLock(this.#pool, lockKey, async (c: pg.PoolClient) => {
         const owner = (
           await c.query<IdentityRow>(
             `SELECT i.* FROM ${s}.identity_custom_ids c JOIN ${s}.identities i ON i.id = c.identity_id
@@ -394,7 +384,7 @@ class PostgresStore implements Store {
   ): Promise<Map<string, AssignmentWrite>> {
     const s = this.#s;
     try {
-      return await this.#transaction(async (c) => {
+      return await withTransaction(this.#pool, async (c: pg.PoolClient) => {
         const out = new Map<string, AssignmentWrite>();
         for (const [objectId, a] of changes) {
           if (a === null) {

@@ -1,4 +1,8 @@
+import { withAdvisoryLock } from '@acs-identity/core/server';
 import type pg from 'pg';
+
+/** The advisory lock that serialises schema creation between gateway instances. */
+const SCHEMA_LOCK_KEY = 'acs-identity-gateway-schema';
 
 /** `name` as a quoted SQL identifier. */
 export function quoteIdent(name: string): string {
@@ -9,22 +13,9 @@ export function quoteIdent(name: string): string {
  * Creates `schema` if needed and runs `statements` (`CREATE … IF NOT EXISTS`) in one transaction, under the advisory
  * lock that serialises schema creation between gateway instances starting together.
  */
-export async function createInSchema(
-  pool: pg.Pool,
-  schema: string,
-  statements: readonly string[],
-): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query("SELECT pg_advisory_xact_lock(hashtextextended('acs-identity-gateway-schema', 0))");
+export function createInSchema(pool: pg.Pool, schema: string, statements: readonly string[]): Promise<void> {
+  return withAdvisoryLock(pool, SCHEMA_LOCK_KEY, async (client) => {
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
     for (const statement of statements) await client.query(statement);
-    await client.query('COMMIT');
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
 }

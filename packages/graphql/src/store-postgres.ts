@@ -1,3 +1,4 @@
+import { withAdvisoryLock } from '@acs-identity/core/server';
 import pg from 'pg';
 import { createInSchema, quoteIdent } from './postgres-schema.js';
 import type { FindOrCreateResult, Mapping, MappingStore, UserKey } from './store.js';
@@ -54,33 +55,26 @@ export function createPostgresStore(
       const known = (await pool.query<Row>(select, [key.issuer, key.subject])).rows[0];
       if (known !== undefined) return { rawId: known.raw_id, created: false };
       return mutex.run(mutexKey(key), async () => {
-        const client = await pool.connect();
         let rawId: string | undefined;
         try {
-          await client.query('BEGIN');
-          await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+          return await withAdvisoryLock(
+            pool,
             `acs-identity-gateway:${mutexKey(key)}`,
-          ]);
-          const again = await client.query<Row>(select, [key.issuer, key.subject]);
-          const winner = again.rows[0];
-          if (winner !== undefined) {
-            await client.query('COMMIT');
-            return { rawId: winner.raw_id, created: false };
-          }
-          rawId = await create();
-          await client.query(
-            `INSERT INTO ${table} (issuer, subject, raw_id, created_at) VALUES ($1, $2, $3, $4)`,
-            [key.issuer, key.subject, rawId, new Date(now())],
+            async (client: pg.PoolClient): Promise<FindOrCreateResult> => {
+              const winner = (await client.query<Row>(select, [key.issuer, key.subject])).rows[0];
+              if (winner !== undefined) return { rawId: winner.raw_id, created: false };
+              rawId = await create();
+              await client.query(
+                `INSERT INTO ${table} (issuer, subject, raw_id, created_at) VALUES ($1, $2, $3, $4)`,
+                [key.issuer, key.subject, rawId, new Date(now())],
+              );
+              return { rawId, created: true };
+            },
           );
-          await client.query('COMMIT');
-          return { rawId, created: true };
         } catch (e) {
-          await client.query('ROLLBACK').catch(() => {});
           // The identity exists but could not be recorded: remove it rather than leak it.
           if (rawId !== undefined) await discard(rawId).catch(() => {});
           throw e;
-        } finally {
-          client.release();
         }
       });
     },

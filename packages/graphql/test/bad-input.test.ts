@@ -381,13 +381,13 @@ const cases: Case[] = [
   },
   {
     name: 'a token for another audience',
-    send: asUser(() => stack.issuer.sign('bad-input-user', { aud: 'another-app' })),
+    send: asUser(() => stack.issuer.sign('bad-input-user', { claims: { aud: 'another-app' } })),
     status: 401,
     code: 'UNAUTHENTICATED',
   },
   {
     name: 'a token of another issuer',
-    send: asUser(() => stack.issuer.sign('bad-input-user', { iss: 'https://evil.example.com' })),
+    send: asUser(() => stack.issuer.sign('bad-input-user', { claims: { iss: 'https://evil.example.com' } })),
     status: 401,
     code: 'UNAUTHENTICATED',
   },

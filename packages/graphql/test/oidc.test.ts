@@ -1,62 +1,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { base64url, exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
+import { type OidcIssuer, startOidcIssuer } from '@acs-identity/testing';
+import { base64url, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway, type LogEntry } from '../src/index.js';
 import { adminKey, errorsOf, type Fetcher, graphql } from './helpers.js';
 
-/** A real OpenID provider served by the test: discovery document and JWKS over HTTP on a free port. */
-async function startIssuer() {
-  const signing = await generateKeyPair('RS256');
-  const stranger = await generateKeyPair('RS256');
-  const jwk = { ...(await exportJWK(signing.publicKey)), kid: 'key-1', alg: 'RS256', use: 'sig' };
-  let jwksRequests = 0;
-  const server: Server = createServer((req, res) => {
-    const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    if (req.url === '/.well-known/openid-configuration') {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/keys` }));
-    } else if (req.url === '/keys') {
-      jwksRequests += 1;
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ keys: [jwk] }));
-    } else {
-      res.statusCode = 404;
-      res.end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const sign = (
-    claims: JWTPayload,
-    options: { kid?: string; key?: 'signing' | 'stranger'; expiresIn?: number } = {},
-  ) => {
-    const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ sub: 'user-42', ...claims })
-      .setProtectedHeader({ alg: 'RS256', kid: options.kid ?? 'key-1' })
-      .setIssuer(typeof claims.iss === 'string' ? claims.iss : issuer)
-      .setAudience(claims.aud ?? 'my-app')
-      .setIssuedAt(now - 10)
-      .setExpirationTime(now + (options.expiresIn ?? 600))
-      .sign(options.key === 'stranger' ? stranger.privateKey : signing.privateKey);
-  };
-  return {
-    issuer,
-    sign,
-    jwksRequests: () => jwksRequests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+/** A real OpenID provider on a free port; its tokens are for `user-42` unless the claims name another subject. */
+const startIssuer = () => startOidcIssuer({ claims: { sub: 'user-42' } });
 
 const ME = 'query { me { role issuer subject identity { rawId } } }';
 /** A back end these tests never reach (`me` reads only the mapping store). */
 const UNUSED_BACK_END = `endpoint=https://127.0.0.1:9/;accesskey=${Buffer.alloc(32, 7).toString('base64')}`;
 
 describe('end-user authentication against a real OpenID issuer', () => {
-  let issuer: Awaited<ReturnType<typeof startIssuer>>;
+  let issuer: OidcIssuer;
   let gateway: Gateway;
   let dataDir: string;
   const key = adminKey();

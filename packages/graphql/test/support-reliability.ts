@@ -2,9 +2,7 @@
 // emulator plus a listening gateway whose logs are kept, raw HTTP with a deadline, and a secret scanner.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { request } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -13,8 +11,8 @@ import {
   type RunningEmulator,
   startEmulator,
 } from '@acs-identity/emulator';
-import { accessKeyOf } from '@acs-identity/testing';
-import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
+import { accessKeyOf, type OidcIssuer, type SignOptions, startOidcIssuer } from '@acs-identity/testing';
+import type { JWTPayload } from 'jose';
 import { type LogEntry, type RunningGateway, type StartGatewayOptions, startGateway } from '../src/index.js';
 import { adminKey } from './helpers.js';
 
@@ -80,54 +78,20 @@ export function objectIdOf(sub: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** A real OpenID provider on a free loopback port: discovery document and JWKS. */
-export async function startIssuer() {
-  const signing = await generateKeyPair('RS256');
-  const stranger = await generateKeyPair('RS256');
-  const jwk = { ...(await exportJWK(signing.publicKey)), kid: 'key-1', alg: 'RS256', use: 'sig' };
-  const server: Server = createServer((req, res) => {
-    const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    res.setHeader('content-type', 'application/json');
-    if (req.url === '/.well-known/openid-configuration') {
-      res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/keys` }));
-    } else if (req.url === '/keys') {
-      res.end(JSON.stringify({ keys: [jwk] }));
-    } else {
-      res.statusCode = 404;
-      res.end('{}');
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  /** A token of this issuer for `sub` (audience `my-app`), or a deliberately wrong one. */
-  const sign = (
-    sub: string,
-    o: {
-      aud?: string;
-      iss?: string;
-      kid?: string;
-      key?: 'stranger';
-      expiresIn?: number;
-      claims?: JWTPayload;
-    } = {},
-  ) => {
-    const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({
-      sub,
-      oid: objectIdOf(sub),
-      ...o.claims,
-    })
-      .setProtectedHeader({ alg: 'RS256', kid: o.kid ?? 'key-1' })
-      .setIssuer(o.iss ?? issuer)
-      .setAudience(o.aud ?? 'my-app')
-      .setIssuedAt(now - 10)
-      .setExpirationTime(now + (o.expiresIn ?? 600))
-      .sign(o.key === 'stranger' ? stranger.privateKey : signing.privateKey);
-  };
-  return { issuer, sign, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+/** The stack's OpenID provider (audience `my-app`), whose tokens are for a subject `sub` with its `oid`. */
+export interface Issuer extends Omit<OidcIssuer, 'sign'> {
+  /** A token of this issuer for `sub`; `claims` add to or replace its claims, for a deliberately wrong one. */
+  sign(sub: string, options?: SignOptions & { claims?: JWTPayload }): Promise<string>;
 }
 
-export type Issuer = Awaited<ReturnType<typeof startIssuer>>;
+/** A real OpenID provider on a free loopback port: discovery document and JWKS. */
+export async function startIssuer(): Promise<Issuer> {
+  const oidc = await startOidcIssuer();
+  return {
+    ...oidc,
+    sign: (sub, { claims, ...options } = {}) => oidc.sign({ sub, oid: objectIdOf(sub), ...claims }, options),
+  };
+}
 
 export interface Stack {
   emulator: RunningEmulator;

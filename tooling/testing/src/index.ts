@@ -1,5 +1,11 @@
 export { type ClosedConnection, heldConnection, trickle } from './connections.js';
 export {
+  type OidcIssuer,
+  type OidcIssuerOptions,
+  type SignOptions,
+  startOidcIssuer,
+} from './oidc-issuer.js';
+export {
   CHROMIUM_ARGS,
   chromiumLaunchOptions,
   chromiumPath,

@@ -4,6 +4,12 @@
  */
 export { type ListeningAddress, type ListenOptions, listen } from './listen.js';
 export {
+  type TransactionClient,
+  type TransactionPool,
+  withAdvisoryLock,
+  withTransaction,
+} from './postgres-transaction.js';
+export {
   narrowIfPresent,
   PRIVATE_DIR_MODE,
   PRIVATE_FILE_MODE,
