@@ -12,8 +12,8 @@ function recordingPool(failing: readonly string[] = []) {
       if (failing.includes(text)) throw new Error(`${text} failed`);
       return { rows: [] };
     },
-    release() {
-      log.push('release');
+    release(destroy) {
+      log.push(destroy ? 'destroy' : 'release');
     },
   };
   return { log, pool: { connect: async () => client } };
@@ -40,12 +40,12 @@ describe('withAdvisoryLock', () => {
     expect(log).toEqual(['BEGIN', `${LOCK} ["k"]`, 'INSERT 1', 'ROLLBACK', 'release']);
   });
 
-  it('rethrows the first error when the rollback fails too', async () => {
+  it('rethrows the first error when the rollback fails too, and destroys that connection', async () => {
     const { log, pool } = recordingPool(['INSERT 1', 'ROLLBACK']);
     await expect(withAdvisoryLock(pool, 'k', (client) => client.query('INSERT 1'))).rejects.toThrow(
       'INSERT 1 failed',
     );
-    expect(log.at(-1)).toBe('release');
+    expect(log.at(-1)).toBe('destroy');
   });
 
   it('does not run the work when the lock cannot be taken', async () => {

@@ -9,7 +9,8 @@
 /** What the transaction needs of a pooled client (a `pg.PoolClient` has it). */
 export interface TransactionClient {
   query(text: string, params?: unknown[]): Promise<unknown>;
-  release(): void;
+  /** `true` (or an error) destroys the connection instead of returning it to the pool, as `pg` does. */
+  release(destroy?: boolean | Error): void;
 }
 
 /** What the transaction needs of a pool (a `pg.Pool` has it). */
@@ -19,25 +20,28 @@ export interface TransactionPool<C extends TransactionClient = TransactionClient
 
 /**
  * Runs `work` between `BEGIN` and `COMMIT` on a client of `pool`, and resolves what it resolves. When `work` (or
- * `BEGIN`, or `COMMIT`) throws, the transaction is rolled back (a failing `ROLLBACK` is ignored: the connection is
- * likely gone, and the first error is the one worth reporting) and the error is rethrown. The client is released
- * either way.
+ * `BEGIN`, or `COMMIT`) throws, the transaction is rolled back and the error is rethrown. A failing `ROLLBACK` is not
+ * reported (the first error is the one worth reporting), but its connection is destroyed rather than returned to the
+ * pool, where it could hand the next caller an aborted transaction. Otherwise the client goes back to the pool.
  */
 export async function withTransaction<C extends TransactionClient, T>(
   pool: TransactionPool<C>,
   work: (client: C) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
+  let broken = false;
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (e) {
-    await client.query('ROLLBACK').catch(() => {});
+    await client.query('ROLLBACK').catch(() => {
+      broken = true;
+    });
     throw e;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
 
