@@ -47,9 +47,9 @@ export function gatewaySource(
     const status = res.status;
     const body = (await res.json().catch(() => undefined)) as GraphQLAnswer | undefined;
     const error = body?.errors?.[0];
-    const code = FATAL[status] ?? FATAL[error?.extensions?.code ?? ''];
-    const retryAfter =
-      Number(res.headers.get('retry-after') ?? error?.extensions?.retryAfter) * 1000 || undefined;
+    const ext = error?.extensions;
+    const code = FATAL[status] ?? FATAL[ext?.code as string];
+    const retryAfter = Number(res.headers.get('retry-after') ?? ext?.retryAfter) * 1000 || undefined;
     const t = body?.data?.issueMyToken;
     if (code || !t) {
       throw new TokenRefresherError(

@@ -61,7 +61,6 @@ class Refresher implements TokenRefresher {
   declare private readonly _listeners: Record<string, Set<(e: never) => void>>;
   declare private readonly _waiters: Set<Waiter>;
   declare private readonly _channel: BroadcastChannelLike | undefined;
-  declare private readonly _pageListeners: [string, () => void][];
   /** The held token; `exp` is on the server's clock. */
   declare private _token: HeldToken | undefined;
   /** The server's clock minus this tab's, in ms. */
@@ -95,17 +94,12 @@ class Refresher implements TokenRefresher {
     this._listeners = {};
     this._waiters = new Set();
     this._skew = this._attempt = this._leaderRetryAt = 0;
-    const BC = env.BroadcastChannel;
-    const channel = o.channel && BC ? new BC(o.channel) : undefined;
+    // normalizeOptions gives a channel name only when the environment has BroadcastChannel.
+    const BC = env.BroadcastChannel as NonNullable<TokenRefresherEnvironment['BroadcastChannel']>;
+    const channel = o.channel ? new BC(o.channel) : undefined;
     this._channel = channel;
     this._leader = !channel;
     if (channel) this._join(channel, o.channel as string);
-    this._pageListeners = [
-      ['focus', this._check],
-      ['pageshow', this._check],
-      ['online', this._onOnline],
-      ['pagehide', this._onPageHide],
-    ];
     this._listen('addEventListener');
   }
 
@@ -118,7 +112,7 @@ class Refresher implements TokenRefresher {
     if (this._leader && !this._env.locks) this._post({ t: 'bye' });
     this._disposed = true;
     this._leader = false;
-    this._clear();
+    this._unplan();
     this._env.clearTimeout(this._leaderTimer);
     this._request?.abort();
     this._resign?.();
@@ -230,10 +224,7 @@ class Refresher implements TokenRefresher {
   }
 
   private _setFatal(error: TokenRefresherError): void {
-    this._fatal = error;
-    this._attempt = 0;
-    this._dueAt = undefined;
-    this._clear();
+    this._reset(error);
     this._emit('fatal', { error });
     this._settle(error, true);
   }
@@ -248,9 +239,7 @@ class Refresher implements TokenRefresher {
     if (fromOtherTab && held && (fresh ? t.exp < held.exp : t.exp - skew <= held.exp - this._skew)) return;
     this._token = t;
     this._skew = skew;
-    this._attempt = 0;
-    this._fatal = this._dueAt = undefined;
-    this._clear();
+    this._reset();
     if (this._leader) this._plan();
     if (!fromOtherTab) this._share(true);
     this._emit('refreshed', { expiresOnTimestamp: t.exp - skew, fromOtherTab });
@@ -259,9 +248,17 @@ class Refresher implements TokenRefresher {
 
   // ---- Timing: the plan, the timer, the wall-clock check, the page's events ----
 
-  private _clear(): void {
-    this._env.clearTimeout(this._timer);
-    this._timer = undefined;
+  /** Nothing is planned: no refresh is due and no timer runs. */
+  private _unplan(): void {
+    this._dueAt = undefined;
+    this._arm();
+  }
+
+  /** Ends retrying and the plan, with the error that stopped refreshing (`fatal`) or none. */
+  private _reset(fatal?: TokenRefresherError): void {
+    this._fatal = fatal;
+    this._attempt = 0;
+    this._unplan();
   }
 
   private _later(f: () => void, ms: number): unknown {
@@ -278,17 +275,20 @@ class Refresher implements TokenRefresher {
     this._arm();
   }
 
+  /** Sets the timer for `_dueAt` (none when nothing is due). */
   private _arm(): void {
-    this._clear();
     const dueAt = this._dueAt;
-    if (dueAt === undefined) return;
-    this._timer = this._later(
-      () => {
-        this._timer = undefined;
-        this._check();
-      },
-      Math.max(0, Math.min(dueAt - this._now(), TICK_MS)),
-    );
+    this._env.clearTimeout(this._timer);
+    this._timer =
+      dueAt === undefined
+        ? undefined
+        : this._later(
+            () => {
+              this._timer = undefined;
+              this._check();
+            },
+            Math.max(0, Math.min(dueAt - this._now(), TICK_MS)),
+          );
   }
 
   /** Runs on every timer tick, page event and `getToken`: reports expiry, refreshes when due by the wall clock. */
@@ -327,9 +327,12 @@ class Refresher implements TokenRefresher {
   };
 
   private _listen(method: 'addEventListener' | 'removeEventListener'): void {
-    const env = this._env;
-    for (const [type, l] of this._pageListeners) env.window?.[method](type, l);
-    env.document?.[method]('visibilitychange', this._onVisibility);
+    const { window: w, document: d } = this._env;
+    w?.[method]('focus', this._check);
+    w?.[method]('pageshow', this._check);
+    w?.[method]('online', this._onOnline);
+    w?.[method]('pagehide', this._onPageHide);
+    d?.[method]('visibilitychange', this._onVisibility);
   }
 
   // ---- Fetching ----
@@ -340,8 +343,7 @@ class Refresher implements TokenRefresher {
    */
   private async _fetch(): Promise<void> {
     if (this._disposed) return;
-    this._clear();
-    this._dueAt = undefined;
+    this._unplan();
     const c = new AbortController();
     this._request = c;
     const sent = this._now();
@@ -501,9 +503,6 @@ class Refresher implements TokenRefresher {
   private _stepDown(): void {
     this._leader = false;
     this._emit('leadership', { leader: false });
-    if (!this._waiters.size) {
-      this._dueAt = undefined;
-      this._clear();
-    }
+    if (!this._waiters.size) this._unplan();
   }
 }
