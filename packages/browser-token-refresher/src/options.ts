@@ -88,14 +88,6 @@ function toServiceNames(scopes: readonly string[]): string[] {
   return [...out];
 }
 
-/** Accepts a whole number of minutes within the service's lifetime bounds. */
-function validateLifetime(minutes: unknown): number {
-  const { minMinutes: min, maxMinutes: max } = TOKEN_LIFETIME;
-  if (!Number.isInteger(minutes) || (minutes as number) < min || (minutes as number) > max) {
-    invalid(`expiresInMinutes must be a whole number in [${min}, ${max}], got ${minutes}`);
-  }
-  return minutes as number;
-}
 
 /** Resolves defaults and validates options; throws `INVALID_OPTIONS` saying what to fix. */
 export function normalizeOptions(options: TokenRefresherOptions): NormalizedOptions {
@@ -104,13 +96,17 @@ export function normalizeOptions(options: TokenRefresherOptions): NormalizedOpti
     invalid('pass either { url } (the gateway GraphQL endpoint) or { fetchToken } (an async function)');
   }
   const scopes = toServiceNames(options.scopes ?? ['chat', 'voip']);
-  const minutes =
-    options.expiresInMinutes === undefined ? undefined : validateLifetime(options.expiresInMinutes);
+  // A whole number of minutes within the service's lifetime bounds.
+  const minutes = options.expiresInMinutes;
+  const { minMinutes: min, maxMinutes: max } = TOKEN_LIFETIME;
+  if (minutes !== undefined && !(Number.isInteger(minutes) && minutes >= min && minutes <= max)) {
+    invalid(`expiresInMinutes must be a whole number in [${min}, ${max}], got ${minutes}`);
+  }
   const timings = { ...TIMINGS };
   for (const key in timings) {
     const k = key as keyof typeof TIMINGS;
     const value = options[k] ?? timings[k];
-    if (typeof value !== 'number' || !(value >= 0 && value < Infinity)) {
+    if (!(Number.isFinite(value) && value >= 0)) {
       invalid(`${k} must be a number of milliseconds >= 0, got ${value}`);
     }
     timings[k] = value;
