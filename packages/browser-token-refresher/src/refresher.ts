@@ -28,9 +28,9 @@ type Message = { id: number } & (
 );
 
 interface Waiter {
-  fails: number;
-  ok(t: AccessToken): void;
-  fail(e: unknown): void;
+  _fails: number;
+  _ok(t: AccessToken): void;
+  _fail(e: unknown): void;
 }
 
 /** A waiting `getToken` rejects after this many failed attempts in a row (background retries go on). */
@@ -180,8 +180,8 @@ class Refresher implements TokenRefresher {
   private _settle(error?: TokenRefresherError, final?: boolean): void {
     const t = error ? undefined : this._current();
     for (const w of this._waiters) {
-      if (t) w.ok(t);
-      else if (error && (final || ++w.fails >= WAIT_FAILURES)) w.fail(error);
+      if (t) w._ok(t);
+      else if (error && (final || ++w._fails >= WAIT_FAILURES)) w._fail(error);
     }
   }
 
@@ -195,18 +195,18 @@ class Refresher implements TokenRefresher {
     const current = this._current();
     if (!force && current) return current;
     return new Promise<AccessToken>((resolve, reject) => {
-      const onAbort = () => w.fail(abortError(signal as AbortSignalLike));
+      const onAbort = () => w._fail(abortError(signal as AbortSignalLike));
       const done = () => {
         this._waiters.delete(w);
         signal?.removeEventListener('abort', onAbort);
       };
       const w: Waiter = {
-        fails: 0,
-        ok(t) {
+        _fails: 0,
+        _ok(t) {
           done();
           resolve(t);
         },
-        fail(e) {
+        _fail(e) {
           done();
           reject(e);
         },

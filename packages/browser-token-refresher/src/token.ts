@@ -29,21 +29,21 @@ export interface HeldToken {
  */
 export function readTokenExpiry(token: string): number {
   const exp = JSON.parse(atob((token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/'))).exp;
-  return typeof exp === 'number' ? exp * 1000 : Number.NaN;
+  return typeof exp === 'number' ? exp * 1000 : NaN;
 }
 
 /** A time as a `Date`, an ISO string or epoch milliseconds. */
 type Time = Date | string | number;
 
 /** A time as epoch milliseconds; `NaN` when it is not one. */
-const time = (v: Time): number => new Date(v).getTime();
+const time = (v: Time): number => +new Date(v);
 
 /** Turns what a source returned into a held token; throws `INVALID_RESPONSE` for anything unusable. */
 export function toHeldToken(r: TokenResponse): HeldToken {
   const o: { token?: unknown; expiresOn?: Time | undefined; serverTime?: Time | null | undefined } =
     typeof r === 'string' ? { token: r } : (r ?? {});
   const token = o.token;
-  let exp = Number.NaN;
+  let exp = NaN;
   try {
     if (typeof token === 'string' && token) {
       exp = o.expiresOn === undefined ? readTokenExpiry(token) : time(o.expiresOn);
