@@ -109,7 +109,7 @@ class Refresher implements TokenRefresher {
 
   dispose = (): void => {
     if (this._disposed) return;
-    if (this._leader && !this._env.locks) this._post({ t: 'bye' });
+    if (this._leader && !this._env.locks) this._post('bye');
     this._disposed = true;
     this._leader = false;
     this._unplan();
@@ -321,7 +321,7 @@ class Refresher implements TokenRefresher {
 
   private _onPageHide = (): void => {
     if (this._leader && this._channel && !this._env.locks) {
-      this._post({ t: 'bye' });
+      this._post('bye');
       this._stepDown();
     }
   };
@@ -366,7 +366,7 @@ class Refresher implements TokenRefresher {
       const error = toTokenRefresherError(e);
       const { code, message: m } = error;
       if (Object.values(FATAL).includes(code)) {
-        this._post({ t: 'fatal', c: code, m });
+        this._post('fatal', { c: code, m });
         this._setFatal(error);
         return;
       }
@@ -375,7 +375,7 @@ class Refresher implements TokenRefresher {
       const n =
         this._now() +
         Math.max(error.retryAfterMs ?? 0, backoffDelay(a, retryBaseMs, retryMaxMs, this._env.random));
-      this._post({ t: 'fail', c: code, m, a, n });
+      this._post('fail', { c: code, m, a, n });
       this._dueAt = n;
       this._failed(error, a, n);
       this._check();
@@ -390,7 +390,7 @@ class Refresher implements TokenRefresher {
     if (this._leader) {
       if (!this._request && (force || !this._attempt)) void this._fetch();
     } else {
-      this._post({ t: 'need', f: force });
+      this._post('need', { f: force });
       if (this._leaderTimer === undefined) this._waitForLeader();
     }
   }
@@ -398,12 +398,12 @@ class Refresher implements TokenRefresher {
   // ---- Tabs: leadership and messages ----
 
   // After dispose (possibly from inside an event listener) the channel is closed: nothing may be posted.
-  private _post(m: { t: string } & Record<string, unknown>): void {
-    if (!this._disposed) this._channel?.postMessage({ ...m, id: this._id });
+  private _post(t: Message['t'], m?: Record<string, unknown>): void {
+    if (!this._disposed) this._channel?.postMessage({ ...m, t, id: this._id });
   }
 
   private _share(fresh?: boolean): void {
-    this._post({ t: 'tok', k: this._token, s: this._skew, d: this._dueAt, f: fresh });
+    this._post('tok', { k: this._token, s: this._skew, d: this._dueAt, f: fresh });
   }
 
   /** Joins the tabs of `name`: listens to the channel and asks for leadership (a Web Lock, or a `who` message). */
@@ -413,7 +413,7 @@ class Refresher implements TokenRefresher {
       if (!this._disposed) this._receive(data as Message);
     };
     if (!locks) {
-      this._post({ t: 'who' });
+      this._post('who');
       this._waitForLeader();
       return;
     }
@@ -440,7 +440,7 @@ class Refresher implements TokenRefresher {
     const locks = this._env.locks;
     if (m.t === 'need' || m.t === 'who') {
       if (!this._leader) return;
-      if (m.t === 'who') this._post({ t: 'lead' });
+      if (m.t === 'who') this._post('lead');
       else if (!m.f && this._current()) this._share();
       else this._demand(m.f);
       return;
@@ -452,7 +452,7 @@ class Refresher implements TokenRefresher {
     // Without Web Locks, two tabs may both claim leadership for a moment: the lower id keeps it.
     if (m.t === 'lead' && this._leader && !locks) {
       if (m.id < this._id) this._stepDown();
-      else this._post({ t: 'lead' });
+      else this._post('lead');
     }
     this._env.clearTimeout(this._leaderTimer);
     this._leaderTimer = undefined;
@@ -468,7 +468,7 @@ class Refresher implements TokenRefresher {
       }
     }
     if (!this._leader && this._waiters.size) {
-      if (m.t === 'lead') this._post({ t: 'need' });
+      if (m.t === 'lead') this._post('need');
       this._waitForLeader();
     }
   }
@@ -494,7 +494,7 @@ class Refresher implements TokenRefresher {
     if (this._leader || this._disposed) return;
     this._leader = true;
     this._attempt = 0;
-    this._post({ t: 'lead' });
+    this._post('lead');
     this._emit('leadership', { leader: true });
     if (this._waiters.size) this._demand();
     else if (this._dueAt === undefined) this._plan();
