@@ -26,16 +26,15 @@ export function gatewaySource(
 ): FetchToken {
   return async ({ signal }) => {
     const auth = await authorization?.();
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      accept: 'application/json',
-    };
-    if (auth) headers.authorization = auth;
     let res: Awaited<ReturnType<TokenRefresherEnvironment['fetch']>>;
     try {
       res = await env.fetch(url, {
         method: 'POST',
-        headers,
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          ...(auth && { authorization: auth }),
+        },
         body: JSON.stringify({ query: QUERY, variables: { s: scopes, m: minutes ?? null } }),
         signal,
       });

@@ -88,7 +88,6 @@ function toServiceNames(scopes: readonly string[]): string[] {
   return [...out];
 }
 
-
 /** Resolves defaults and validates options; throws `INVALID_OPTIONS` saying what to fix. */
 export function normalizeOptions(options: TokenRefresherOptions): NormalizedOptions {
   const { url, fetchToken, channelName } = options ?? {};

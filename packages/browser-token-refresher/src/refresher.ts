@@ -151,15 +151,11 @@ class Refresher implements TokenRefresher {
 
   // ---- The held token and the waiting calls ----
 
-  private _now(): number {
-    return this._env.now();
-  }
-
   /** The held token on this tab's clock, when it is valid for more than `minValidityMs`. */
   private _current(): AccessToken | undefined {
     const t = this._token;
     const expiresOnTimestamp = (t?.exp ?? 0) - this._skew;
-    return t && expiresOnTimestamp - this._now() > this._o.minValidityMs
+    return t && expiresOnTimestamp - this._env.now() > this._o.minValidityMs
       ? { token: t.token, expiresOnTimestamp }
       : undefined;
   }
@@ -261,15 +257,11 @@ class Refresher implements TokenRefresher {
     this._unplan();
   }
 
-  private _later(f: () => void, ms: number): unknown {
-    return this._disposed ? undefined : this._env.setTimeout(f, ms);
-  }
-
   private _plan(): void {
     const t = this._token;
     if (!t) return;
     const { refreshBeforeMs, minValidityMs, jitter } = this._o;
-    const now = this._now();
+    const now = this._env.now();
     this._dueAt =
       now + refreshDelay(t.exp - now - this._skew, refreshBeforeMs, minValidityMs, jitter, this._env.random);
     this._arm();
@@ -280,14 +272,14 @@ class Refresher implements TokenRefresher {
     const dueAt = this._dueAt;
     this._env.clearTimeout(this._timer);
     this._timer =
-      dueAt === undefined
+      dueAt === undefined || this._disposed
         ? undefined
-        : this._later(
+        : this._env.setTimeout(
             () => {
               this._timer = undefined;
               this._check();
             },
-            Math.max(0, Math.min(dueAt - this._now(), TICK_MS)),
+            Math.max(0, Math.min(dueAt - this._env.now(), TICK_MS)),
           );
   }
 
@@ -295,7 +287,7 @@ class Refresher implements TokenRefresher {
   private _check = (): void => {
     if (this._disposed) return;
     const t = this._token;
-    const now = this._now();
+    const now = this._env.now();
     if (t && now + this._skew >= t.exp && this._expiredToken !== t.token) {
       this._expiredToken = t.token;
       this._emit('expired', { expiresOnTimestamp: t.exp - this._skew });
@@ -315,7 +307,7 @@ class Refresher implements TokenRefresher {
   };
 
   private _onOnline = (): void => {
-    if (this._attempt && this._dueAt !== undefined) this._dueAt = this._now();
+    if (this._attempt && this._dueAt !== undefined) this._dueAt = this._env.now();
     this._check();
   };
 
@@ -346,11 +338,11 @@ class Refresher implements TokenRefresher {
     this._unplan();
     const c = new AbortController();
     this._request = c;
-    const sent = this._now();
+    const sent = this._env.now();
     try {
       const t = toHeldToken(await this._o.source({ signal: c.signal }));
       if (c.signal.aborted) return;
-      const received = this._now();
+      const received = this._env.now();
       const skew = t.srv === undefined ? this._skew : t.srv - (sent + received) / 2;
       if (t.exp - received - skew <= this._o.minValidityMs) {
         throw new TokenRefresherError(
@@ -373,7 +365,7 @@ class Refresher implements TokenRefresher {
       const { retryBaseMs, retryMaxMs } = this._o;
       const a = this._attempt + 1;
       const n =
-        this._now() +
+        this._env.now() +
         Math.max(error.retryAfterMs ?? 0, backoffDelay(a, retryBaseMs, retryMaxMs, this._env.random));
       this._post('fail', { c: code, m, a, n });
       this._dueAt = n;
@@ -479,15 +471,17 @@ class Refresher implements TokenRefresher {
    */
   private _waitForLeader(): void {
     this._env.clearTimeout(this._leaderTimer);
-    this._leaderTimer = this._later(
-      () => {
-        this._leaderTimer = undefined;
-        if (this._leader || this._disposed) return;
-        if (!this._env.locks) this._lead();
-        else if (this._waiters.size && !this._request) void this._fetch();
-      },
-      this._o.leaderTimeoutMs + Math.max(0, this._leaderRetryAt - this._now()),
-    );
+    this._leaderTimer = this._disposed
+      ? undefined
+      : this._env.setTimeout(
+          () => {
+            this._leaderTimer = undefined;
+            if (this._leader || this._disposed) return;
+            if (!this._env.locks) this._lead();
+            else if (this._waiters.size && !this._request) void this._fetch();
+          },
+          this._o.leaderTimeoutMs + Math.max(0, this._leaderRetryAt - this._env.now()),
+        );
   }
 
   private _lead(): void {
