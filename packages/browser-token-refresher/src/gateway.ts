@@ -2,9 +2,6 @@ import type { TokenRefresherEnvironment } from './environment.js';
 import { FATAL, TokenRefresherError } from './errors.js';
 import type { FetchToken } from './token.js';
 
-const QUERY =
-  'mutation($s:[TokenScope!]!,$m:Int){issueMyToken(scopes:$s,expiresInMinutes:$m){token expiresOn serverTime}}';
-
 interface GraphQLAnswer {
   data?: { issueMyToken?: { token: string; expiresOn: string; serverTime?: string } | null } | null;
   errors?: { message?: string; extensions?: { code?: string; retryAfter?: number } }[];
@@ -35,7 +32,11 @@ export function gatewaySource(
           accept: 'application/json',
           ...(auth && { authorization: auth }),
         },
-        body: JSON.stringify({ query: QUERY, variables: { s: scopes, m: minutes ?? null } }),
+        body: JSON.stringify({
+          query:
+            'mutation($s:[TokenScope!]!,$m:Int){issueMyToken(scopes:$s,expiresInMinutes:$m){token expiresOn serverTime}}',
+          variables: { s: scopes, m: minutes ?? null },
+        }),
         signal,
       });
     } catch (cause) {

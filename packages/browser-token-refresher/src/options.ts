@@ -102,8 +102,8 @@ export function normalizeOptions(options: TokenRefresherOptions): NormalizedOpti
     invalid(`expiresInMinutes must be a whole number in [${min}, ${max}], got ${minutes}`);
   }
   const timings = { ...TIMINGS };
-  for (const key in timings) {
-    const k = key as keyof typeof TIMINGS;
+  let k: keyof typeof TIMINGS;
+  for (k in timings) {
     const value = options[k] ?? timings[k];
     if (!(Number.isFinite(value) && value >= 0)) {
       invalid(`${k} must be a number of milliseconds >= 0, got ${value}`);
