@@ -353,8 +353,8 @@ class Refresher implements TokenRefresher {
       this._request = undefined;
       this._accept(t, skew, false);
     } catch (e) {
-      if (c.signal.aborted) return;
       this._request = undefined;
+      if (c.signal.aborted) return;
       const error = toTokenRefresherError(e);
       const { code, message: m } = error;
       if (Object.values(FATAL).includes(code)) {

@@ -28,7 +28,7 @@ export interface HeldToken {
  * parsing) would take the bundle past its size budget; `exp` is the only claim the refresher reads.
  */
 export function readTokenExpiry(token: string): number {
-  const exp = JSON.parse(atob((token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/'))).exp;
+  const exp = JSON.parse(atob((token.split('.')[1] as string).replace(/-/g, '+').replace(/_/g, '/'))).exp;
   return typeof exp === 'number' ? exp * 1000 : NaN;
 }
 
