@@ -293,7 +293,8 @@ class Refresher implements TokenRefresher {
       this._emit('expired', { expiresOnTimestamp: t.exp - this._skew });
     }
     if (this._request) return;
-    if (this._dueAt !== undefined && now >= this._dueAt) {
+    // Nothing planned: `now >= undefined` is false.
+    if (now >= (this._dueAt as number)) {
       if (this._leader || this._waiters.size) void this._fetch();
       else {
         this._dueAt = undefined;
@@ -412,14 +413,14 @@ class Refresher implements TokenRefresher {
     const ac = new AbortController();
     let release: (() => void) | undefined;
     locks
-      .request(name, { signal: ac.signal }, () =>
-        this._disposed
-          ? Promise.resolve()
-          : new Promise<void>((r) => {
-              release = r;
-              this._lead();
-            }),
-      )
+      .request(name, { signal: ac.signal }, async () => {
+        if (!this._disposed) {
+          await new Promise<void>((r) => {
+            release = r;
+            this._lead();
+          });
+        }
+      })
       // A refused lock (e.g. a sandboxed frame) leaves this tab to fetch for itself; after dispose, _lead() is a no-op.
       .catch(() => this._lead());
     this._resign = () => {
