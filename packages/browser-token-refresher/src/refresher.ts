@@ -33,10 +33,13 @@ interface Waiter {
   _fail(e: unknown): void;
 }
 
-/** A waiting `getToken` rejects after this many failed attempts in a row (background retries go on). */
-const WAIT_FAILURES = 3;
-/** No timer sleeps longer than this: each wake-up compares the wall clock with the schedule (sleep detection). */
-const TICK_MS = 30_000;
+/** Fixed limits (an enum: the build inlines its values). */
+enum Limit {
+  /** A waiting `getToken` rejects after this many failed attempts in a row (background retries go on). */
+  WAIT_FAILURES = 3,
+  /** No timer sleeps longer than this: each wake-up compares the wall clock with the schedule (sleep detection). */
+  TICK_MS = 30_000,
+}
 const disposedError = () =>
   new TokenRefresherError('DISPOSED', 'The token refresher was disposed; create a new one.');
 const abortError = (signal: AbortSignalLike) =>
@@ -69,7 +72,7 @@ class Refresher implements TokenRefresher {
   declare private _request: AbortController | undefined;
   /** Failed attempts in a row (0: not retrying). */
   declare private _attempt: number;
-  /** When this tab fetches next (its clock); the timer wakes up at least every TICK_MS to compare. */
+  /** When this tab fetches next (its clock); the timer wakes up at least every Limit.TICK_MS to compare. */
   declare private _dueAt: number | undefined;
   declare private _timer: unknown;
   /** Waiting for word from the leading tab. */
@@ -99,7 +102,7 @@ class Refresher implements TokenRefresher {
     const channel = o.channel ? new BC(o.channel) : undefined;
     this._channel = channel;
     this._leader = !channel;
-    if (channel) this._join(channel, o.channel as string);
+    if (channel) this._join(channel);
     this._listen('addEventListener');
   }
 
@@ -177,7 +180,7 @@ class Refresher implements TokenRefresher {
     const t = error ? undefined : this._current();
     for (const w of this._waiters) {
       if (t) w._ok(t);
-      else if (error && (final || ++w._fails >= WAIT_FAILURES)) w._fail(error);
+      else if (error && (final || ++w._fails >= Limit.WAIT_FAILURES)) w._fail(error);
     }
   }
 
@@ -279,7 +282,7 @@ class Refresher implements TokenRefresher {
               this._timer = undefined;
               this._check();
             },
-            Math.max(0, Math.min(dueAt - this._env.now(), TICK_MS)),
+            Math.max(0, Math.min(dueAt - this._env.now(), Limit.TICK_MS)),
           );
   }
 
@@ -399,8 +402,8 @@ class Refresher implements TokenRefresher {
     this._post('tok', { k: this._token, s: this._skew, d: this._dueAt, f: fresh });
   }
 
-  /** Joins the tabs of `name`: listens to the channel and asks for leadership (a Web Lock, or a `who` message). */
-  private _join(channel: BroadcastChannelLike, name: string): void {
+  /** Joins the channel's tabs: listens to the channel and asks for leadership (a Web Lock, or a `who` message). */
+  private _join(channel: BroadcastChannelLike): void {
     const locks = this._env.locks;
     channel.onmessage = ({ data }) => {
       if (!this._disposed) this._receive(data as Message);
@@ -413,7 +416,7 @@ class Refresher implements TokenRefresher {
     const ac = new AbortController();
     let release: (() => void) | undefined;
     locks
-      .request(name, { signal: ac.signal }, async () => {
+      .request(this._o.channel as string, { signal: ac.signal }, async () => {
         if (!this._disposed) {
           await new Promise<void>((r) => {
             release = r;
