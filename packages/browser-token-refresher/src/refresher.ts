@@ -157,7 +157,8 @@ class Refresher implements TokenRefresher {
   /** The held token on this tab's clock, when it is valid for more than `minValidityMs`. */
   private _current(): AccessToken | undefined {
     const t = this._token;
-    const expiresOnTimestamp = (t?.exp ?? 0) - this._skew;
+    // NaN without a token (then unused).
+    const expiresOnTimestamp = (t?.exp as number) - this._skew;
     return t && expiresOnTimestamp - this._env.now() > this._o.minValidityMs
       ? { token: t.token, expiresOnTimestamp }
       : undefined;
