@@ -224,7 +224,9 @@ class Refresher implements TokenRefresher {
   }
 
   private _setFatal(error: TokenRefresherError): void {
-    this._reset(error);
+    this._fatal = error;
+    this._attempt = 0;
+    this._unplan();
     this._emit('fatal', { error });
     this._settle(error, true);
   }
@@ -239,7 +241,9 @@ class Refresher implements TokenRefresher {
     if (fromOtherTab && held && (fresh ? t.exp < held.exp : t.exp - skew <= held.exp - this._skew)) return;
     this._token = t;
     this._skew = skew;
-    this._reset();
+    this._fatal = undefined;
+    this._attempt = 0;
+    this._unplan();
     if (this._leader) this._plan();
     if (!fromOtherTab) this._share(true);
     this._emit('refreshed', { expiresOnTimestamp: t.exp - skew, fromOtherTab });
@@ -252,13 +256,6 @@ class Refresher implements TokenRefresher {
   private _unplan(): void {
     this._dueAt = undefined;
     this._arm();
-  }
-
-  /** Ends retrying and the plan, with the error that stopped refreshing (`fatal`) or none. */
-  private _reset(fatal?: TokenRefresherError): void {
-    this._fatal = fatal;
-    this._attempt = 0;
-    this._unplan();
   }
 
   private _plan(): void {
@@ -372,8 +369,8 @@ class Refresher implements TokenRefresher {
       const n =
         this._env.now() +
         Math.max(error.retryAfterMs ?? 0, backoffDelay(a, retryBaseMs, retryMaxMs, this._env.random));
-      this._post('fail', { c: code, m, a, n });
       this._dueAt = n;
+      this._post('fail', { c: code, m, a, n });
       this._failed(error, a, n);
       this._check();
     }
