@@ -358,13 +358,18 @@ class SqliteStore implements Store {
     // Gathered and written within TOKEN_TIMES_FLUSH_MS (at once when this process reads one, and on close): a token
     // time is informational. A process kill may lose the last TOKEN_TIMES_FLUSH_MS of them, a power loss those since
     // the next identity write (create, revoke, delete), which is fsynced.
-    const known = this.#pendingTokenTimes.get(id);
-    if (known === undefined || known < issuedAt) this.#pendingTokenTimes.set(id, issuedAt);
+    this.#keepLatestTokenTime(id, issuedAt);
     this.#tokenTimesTimer ??= setTimeout(() => {
       // A failure here stays pending and surfaces at the next read or close, which write them again.
       this.#writeTokenTimes().catch(() => {});
     }, TOKEN_TIMES_FLUSH_MS).unref();
     return Promise.resolve();
+  }
+
+  /** Gathers `at` for `id` unless a later time is already gathered (timestamps of one format compare as text). */
+  #keepLatestTokenTime(id: string, at: string): void {
+    const known = this.#pendingTokenTimes.get(id);
+    if (known === undefined || known < at) this.#pendingTokenTimes.set(id, at);
   }
 
   /** Writes the gathered token times in one commit without an fsync; on failure they stay to be written again. */
@@ -381,10 +386,7 @@ class SqliteStore implements Store {
           for (const [id, at] of times) this.#access.recordToken.run(id, at);
         })();
       } catch (e) {
-        for (const [id, at] of times) {
-          const known = this.#pendingTokenTimes.get(id);
-          if (known === undefined || known < at) this.#pendingTokenTimes.set(id, at);
-        }
+        for (const [id, at] of times) this.#keepLatestTokenTime(id, at);
         throw e;
       } finally {
         this.#db.pragma('synchronous = FULL');

@@ -44,6 +44,18 @@ async function deadPid(): Promise<number> {
   return child.pid ?? 0;
 }
 
+/** Writes the lock of an emulator of this machine that has exited (its pid is dead); returns what it wrote. */
+async function writeStaleLock(dataDir: string) {
+  const stale = {
+    pid: await deadPid(),
+    hostname: hostname(),
+    nonce: 'stale',
+    startedAt: new Date().toISOString(),
+  };
+  await writeFile(join(dataDir, 'emulator.lock'), JSON.stringify(stale));
+  return stale;
+}
+
 async function healthy(info: { endpoint: string; connectionString: string }, ca: string): Promise<boolean> {
   const res = await rawRequest({ info, ca }, 'GET', '/emulator/health', {});
   return res.status === 200;
@@ -84,13 +96,7 @@ describe('one emulator per data folder', () => {
 
   it('lets exactly one of two emulators starting at once over a stale lock have the folder', async () => {
     const dataDir = await folder();
-    const stale = {
-      pid: await deadPid(),
-      hostname: hostname(),
-      nonce: 'stale',
-      startedAt: new Date().toISOString(),
-    };
-    await writeFile(join(dataDir, 'emulator.lock'), JSON.stringify(stale));
+    await writeStaleLock(dataDir);
     const starts = [0, 1].map(() => {
       const child = spawn(
         process.execPath,
@@ -135,13 +141,7 @@ describe('one emulator per data folder', () => {
 
   it('takes over a stale lock whose takeover another machine abandoned', async () => {
     const dataDir = await folder();
-    const stale = {
-      pid: await deadPid(),
-      hostname: hostname(),
-      nonce: 'stale',
-      startedAt: new Date().toISOString(),
-    };
-    await writeFile(join(dataDir, 'emulator.lock'), JSON.stringify(stale));
+    const stale = await writeStaleLock(dataDir);
     const takeover = join(dataDir, 'emulator.lock.takeover');
     await writeFile(
       takeover,

@@ -13,7 +13,7 @@ import type {
   RESOURCE_IDENTITY_REMOVE,
   RESOURCE_IDENTITY_SHOW,
 } from '../specs/resource.js';
-import { rethrow } from './shared.js';
+import { asCoreError } from './shared.js';
 
 /** What every `resource identity` command is given: where the resource is, and how to reach ARM. */
 type ResourceArgs = CommandArgs<typeof RESOURCE_IDENTITY_SHOW>;
@@ -111,12 +111,7 @@ function typeOf(system: boolean, users: number): ManagedServiceIdentity['type'] 
 
 /** Re-throws an ARM failure; a 404 is about the resource named (its hint says how a local one comes to exist). */
 function rethrowArm(error: unknown): never {
-  let converted: CliError;
-  try {
-    rethrow(error);
-  } catch (e) {
-    converted = toCliError(e);
-  }
+  const converted = toCliError(asCoreError(error));
   if (converted.code !== 'NOT_FOUND') throw converted;
   throw new CliError('NOT_FOUND', converted.message, {
     cause: error,

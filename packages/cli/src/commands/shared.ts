@@ -9,10 +9,14 @@ import { tableValues } from '../option-table.js';
 import { addSecret } from '../redact.js';
 import { EMULATOR_STATE } from '../specs/emulator.js';
 
-/** Re-throws a failure of a core operation as the core error it is (converted by core's own converter). */
+/** A failure of a core operation as the core error it is (converted by core's own converter); ours as they are. */
+export function asCoreError(error: unknown): unknown {
+  return isCliError(error) ? error : toAcsIdentityError(error);
+}
+
+/** Re-throws a failure of a core operation as the core error it is. */
 export function rethrow(error: unknown): never {
-  if (isCliError(error)) throw error;
-  throw toAcsIdentityError(error);
+  throw asCoreError(error);
 }
 
 /**
